@@ -1,0 +1,27 @@
+"""Shared rendering helpers for the CLI: consoles and safe text."""
+
+from __future__ import annotations
+
+import re
+
+from rich.console import Console
+from rich.markup import escape
+
+__all__ = ["console", "error_console", "safe"]
+
+console = Console()
+error_console = Console(stderr=True)
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def safe(text: object, limit: int | None = None) -> str:
+    """Telemetry text made safe for the terminal: no control sequences, no rich markup.
+
+    >>> safe("[red]x[/red]\\x1b[2J")
+    '\\\\[red]x\\\\[/red]?[2J'
+    """
+    value = _CONTROL.sub("?", str(text))
+    if limit is not None and len(value) > limit:
+        value = value[: limit - 1] + "…"
+    return escape(value)

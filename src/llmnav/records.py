@@ -1,0 +1,135 @@
+"""Typed records passed between pipeline stages.
+
+Records are frozen, slotted dataclasses. ``FIELDS`` of each class gives the
+column order used by the store, so the schema and the record cannot drift.
+
+>>> ev = Event(event_id="e1", actor_id="a", session_id="s", seq=0, role="user",
+...            kind="message", text="scan 10.0.0.0/24")
+>>> ev.interface
+'chat'
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field, fields
+from datetime import datetime
+from typing import Any, Literal
+
+__all__ = [
+    "INTERFACES",
+    "KINDS",
+    "ROLES",
+    "Action",
+    "ActionKind",
+    "Event",
+    "EventKind",
+    "Interface",
+    "Rejected",
+    "Role",
+    "stable_id",
+]
+
+Interface = Literal["chat", "api", "code_agent", "agent"]
+Role = Literal["user", "assistant", "tool", "system"]
+EventKind = Literal["message", "tool_call", "tool_result"]
+ActionKind = Literal["request", "code", "tool_call"]
+
+INTERFACES: tuple[str, ...] = ("chat", "api", "code_agent", "agent")
+ROLES: tuple[str, ...] = ("user", "assistant", "tool", "system")
+KINDS: tuple[str, ...] = ("message", "tool_call", "tool_result")
+
+
+def stable_id(prefix: str, *parts: object) -> str:
+    """A short deterministic id from the given parts (content and position).
+
+    >>> stable_id("ev", "sess-1", 3) == stable_id("ev", "sess-1", 3)
+    True
+    """
+    digest = hashlib.blake2b(digest_size=12)
+    for part in parts:
+        digest.update(repr(part).encode("utf-8", "surrogatepass"))
+        digest.update(b"\x1f")
+    return f"{prefix}-{digest.hexdigest()}"
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One thing that happened in an LLM conversation or agent session.
+
+    ``seq`` orders events inside a session when timestamps are missing or tied.
+    ``call_id`` links a tool call to its result.
+    """
+
+    event_id: str
+    actor_id: str
+    session_id: str
+    seq: int
+    role: Role
+    kind: EventKind
+    text: str = ""
+    ts: datetime | None = None
+    interface: Interface = "chat"
+    tool_name: str | None = None
+    tool_input: str | None = None
+    call_id: str | None = None
+    model: str | None = None
+    attrs: dict[str, Any] = field(default_factory=dict)
+    source: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["ts"] = self.ts.isoformat() if self.ts else None
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """One unit that can be mapped to ATT&CK: a request, a code block or a tool call.
+
+    ``text`` is what a mapper reads: the request, the code, or the tool input.
+    A tool call carries its result in ``result``.
+    """
+
+    action_id: str
+    actor_id: str
+    session_id: str
+    seq: int
+    kind: ActionKind
+    text: str
+    interface: Interface
+    event_ids: tuple[str, ...]
+    ts: datetime | None = None
+    tool_name: str | None = None
+    language: str | None = None
+    result: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """A record that could not be read: where it was, which field, why, and the raw text."""
+
+    path: str
+    line: int | None
+    field: str | None
+    reason: str
+    raw: str
+    format: str
+
+    @property
+    def rejected_id(self) -> str:
+        return stable_id("rej", self.line, self.field, self.reason, self.raw)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.path,
+            "line": self.line,
+            "field": self.field,
+            "reason": self.reason,
+            "format": self.format,
+            "raw": self.raw,
+        }
+
+
+EVENT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Event))
+ACTION_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Action))
