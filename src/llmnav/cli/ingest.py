@@ -2,8 +2,160 @@
 
 from __future__ import annotations
 
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from llmnav.cli.options import DbPath, JsonFlag, LimitOption
+from llmnav.cli.render import console, error_console, safe
+from llmnav.errors import RecordError
+from llmnav.ingest import IngestSummary, ingest, reader_names
+from llmnav.store.duckdb import Store
+
+__all__ = ["register"]
 
 
 def register(app: typer.Typer) -> None:
     """Add the ingest commands to the top-level app."""
+    app.command("ingest")(ingest_command)
+    app.command("sessions")(sessions_command)
+    app.command("actors")(actors_command)
+
+
+def ingest_command(
+    files: Annotated[list[Path], typer.Argument(help="Telemetry files to read.")],
+    db: DbPath,
+    format: Annotated[
+        str | None,
+        typer.Option(
+            "--format", "-f", help=f"Skip format detection: one of {', '.join(reader_names())}."
+        ),
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Stop at the first bad record (exit code 2).")
+    ] = False,
+) -> None:
+    """Read telemetry FILES into the DuckDB store at --db.
+
+    Formats are detected from content. Bad records are kept in the `rejected`
+    table and in rejected.jsonl next to the database; the rest goes through.
+    Ingesting the same file again adds nothing.
+    """
+    progress = Progress(
+        TextColumn("[bold]ingest"),
+        BarColumn(),
+        DownloadColumn(),
+        TextColumn("{task.fields[counts]}"),
+        TimeRemainingColumn(),
+        console=error_console,
+        transient=True,
+    )
+    with progress:
+        task = progress.add_task("ingest", total=None, counts="")
+
+        def on_progress(done: int, total: int, summary: IngestSummary) -> None:
+            counts = f"{summary.read:,} read, {summary.rejected:,} rejected"
+            progress.update(task, completed=done, total=total, counts=counts)
+
+        try:
+            summary = ingest(files, db, format=format, strict=strict, on_progress=on_progress)
+        except RecordError as exc:
+            progress.stop()
+            error_console.print(f"[bold red]Error:[/] {safe(exc)}", highlight=False)
+            error_console.print("Stopped at the first bad record (--strict).", highlight=False)
+            raise typer.Exit(2) from exc
+    _print_summary(summary)
+    if summary.failed_files:
+        raise typer.Exit(1)
+
+
+def _print_summary(summary: IngestSummary) -> None:
+    for file in summary.files:
+        if file.error:
+            error_console.print(f"[bold red]Error:[/] {safe(file.error)}", highlight=False)
+        elif file.warning:
+            error_console.print(f"[yellow]Warning:[/] {safe(file.path)}: {file.warning}")
+        else:
+            console.print(
+                f"{safe(file.path)} [dim]({file.format})[/]: read {file.read:,} | "
+                f"stored {file.stored:,} (new {file.new:,}) | rejected {file.rejected:,}",
+                highlight=False,
+            )
+    line = (
+        f"[bold]read {summary.read:,}[/] | stored {summary.stored:,} (new {summary.new:,}) | "
+        f"rejected {summary.rejected:,}"
+    )
+    if summary.rejected and summary.rejected_path:
+        line += f" -> {safe(summary.rejected_path)}"
+    line += f" | {summary.sessions:,} sessions, {summary.actions:,} actions"
+    console.print(line, highlight=False)
+
+
+def sessions_command(db: DbPath, limit: LimitOption = 50, as_json: JsonFlag = False) -> None:
+    """List the stored sessions, most recent first."""
+    _list(
+        db,
+        "SELECT session_id, actor_id, interface, n_events, n_user_messages, n_tool_calls, "
+        "first_ts, last_ts FROM sessions ORDER BY last_ts DESC NULLS LAST, session_id LIMIT ?",
+        limit,
+        as_json,
+        "sessions",
+    )
+
+
+def actors_command(db: DbPath, limit: LimitOption = 50, as_json: JsonFlag = False) -> None:
+    """List the stored actors, busiest first."""
+    _list(
+        db,
+        "SELECT actor_id, n_sessions, n_events, n_actions, interface, first_ts, last_ts "
+        "FROM actors ORDER BY n_actions DESC, actor_id LIMIT ?",
+        limit,
+        as_json,
+        "actors",
+    )
+
+
+def _list(db: Path, sql: str, limit: int, as_json: bool, table: str) -> None:
+    with Store.open(db, read_only=True) as store:
+        rows = store.query(sql, [limit])
+        total = store.count(table)
+    if as_json:
+        typer.echo(json.dumps(rows, default=str, ensure_ascii=False, indent=1))
+        return
+    view = Table(title=f"{table} ({len(rows):,} of {total:,})", title_justify="left", expand=True)
+    for name in rows[0] if rows else ["(none)"]:
+        if name.endswith("_id"):
+            view.add_column(name, overflow="fold", ratio=3)
+        else:
+            view.add_column(
+                _HEADERS.get(name, name), justify="right" if name[:2] == "n_" else "left", ratio=1
+            )
+    for row in rows:
+        view.add_row(*(_cell(v) for v in row.values()))
+    console.print(view)
+
+
+_HEADERS = {
+    "n_events": "events",
+    "n_user_messages": "user msgs",
+    "n_tool_calls": "tool calls",
+    "n_sessions": "sessions",
+    "n_actions": "actions",
+    "first_ts": "first seen",
+    "last_ts": "last seen",
+}
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, int):
+        return f"{value:,}"
+    return safe(value, limit=80)

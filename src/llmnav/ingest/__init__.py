@@ -1,0 +1,17 @@
+"""Telemetry ingest: format readers, segmentation into actions, and the store writer."""
+
+from __future__ import annotations
+
+from llmnav.ingest.pipeline import FileSummary, IngestSummary, ingest
+from llmnav.ingest.readers import get_reader, reader_names, sniff
+from llmnav.ingest.segment import segment_session
+
+__all__ = [
+    "FileSummary",
+    "IngestSummary",
+    "get_reader",
+    "ingest",
+    "reader_names",
+    "segment_session",
+    "sniff",
+]

@@ -1,0 +1,225 @@
+"""Ingest: read telemetry files, quarantine bad records, store events and actions.
+
+>>> summary = ingest(["traces.jsonl"], db="x.duckdb")        # doctest: +SKIP
+>>> summary.read == summary.stored + summary.rejected          # doctest: +SKIP
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from llmnav.errors import IngestError, RecordError, SourceLocation
+from llmnav.ingest.readers import Reader, Source, get_reader, sniff
+from llmnav.ingest.readers.base import RAW_LIMIT
+from llmnav.ingest.segment import segment_session
+from llmnav.records import Event, Rejected
+from llmnav.store.duckdb import Store
+
+__all__ = ["FileSummary", "IngestSummary", "ProgressCallback", "ingest"]
+
+BATCH_SIZE = 20_000
+"""Events per transaction: what a killed run can lose at most (it is re-read next run)."""
+
+SEGMENT_CHUNK = 2_000
+"""Sessions segmented per round trip to the store."""
+
+ProgressCallback = Callable[[int, int, "IngestSummary"], None]
+"""Called with (bytes done, bytes total, running summary) while reading."""
+
+
+@dataclass(slots=True)
+class FileSummary:
+    """What happened to one input file."""
+
+    path: str
+    format: str | None = None
+    read: int = 0
+    stored: int = 0
+    new: int = 0
+    rejected: int = 0
+    error: str | None = None
+    warning: str | None = None
+
+
+@dataclass(slots=True)
+class IngestSummary:
+    """Totals of one ingest run. ``read == stored + rejected``; ``new`` counts first-time events."""
+
+    files: list[FileSummary] = field(default_factory=list)
+    sessions: int = 0
+    actions: int = 0
+    rejected_path: Path | None = None
+
+    @property
+    def read(self) -> int:
+        return sum(f.read for f in self.files)
+
+    @property
+    def stored(self) -> int:
+        return sum(f.stored for f in self.files)
+
+    @property
+    def new(self) -> int:
+        return sum(f.new for f in self.files)
+
+    @property
+    def rejected(self) -> int:
+        return sum(f.rejected for f in self.files)
+
+    @property
+    def failed_files(self) -> list[FileSummary]:
+        return [f for f in self.files if f.error]
+
+
+def ingest(
+    paths: Iterable[str | Path],
+    db: str | Path,
+    *,
+    format: str | None = None,
+    strict: bool = False,
+    batch_size: int = BATCH_SIZE,
+    on_progress: ProgressCallback | None = None,
+) -> IngestSummary:
+    """Read ``paths`` into the DuckDB store at ``db`` and segment the sessions they touch.
+
+    Bad records are stored in the ``rejected`` table and in ``rejected.jsonl``
+    next to the database; with ``strict`` the first one raises ``RecordError``
+    (the records accepted before it are kept). A file that cannot be read at
+    all is reported in its ``FileSummary.error`` and the other files go on.
+    """
+    files = [Path(p) for p in paths]
+    reader = get_reader(format) if format else None
+    summary = IngestSummary()
+    started = datetime.now(UTC)
+    total_bytes = sum(p.stat().st_size for p in files if p.is_file())
+    done_bytes = 0
+    sessions_seen: set[str] = set()
+    with Store.open(db) as store:
+        for path in files:
+            file_summary = FileSummary(str(path))
+            summary.files.append(file_summary)
+            if not _usable(path, file_summary):
+                continue
+            try:
+                file_reader = reader or sniff(path)
+            except IngestError as exc:
+                file_summary.error = str(exc)
+                continue
+            file_summary.format = file_reader.name
+
+            def report(position: int, base: int = done_bytes) -> None:
+                if on_progress:
+                    on_progress(base + position, total_bytes, summary)
+
+            _ingest_file(
+                store, path, file_reader, file_summary, sessions_seen, strict, batch_size, report
+            )
+            done_bytes += path.stat().st_size
+        summary.actions = _segment(store, sorted(sessions_seen))
+        summary.sessions = len(sessions_seen)
+        store.refresh_summaries()
+        if store.path is not None:
+            summary.rejected_path = store.path.parent / "rejected.jsonl"
+            store.export_rejected(summary.rejected_path)
+        store.record_run(
+            {
+                "started_at": started,
+                "finished_at": datetime.now(UTC),
+                "files": [str(p) for p in files],
+                "read": summary.read,
+                "stored": summary.stored,
+                "new": summary.new,
+                "rejected": summary.rejected,
+                "complete": not summary.failed_files,
+            }
+        )
+    return summary
+
+
+def _usable(path: Path, file_summary: FileSummary) -> bool:
+    if not path.exists():
+        file_summary.error = f"File not found: {path}"
+        return False
+    if not path.is_file():
+        file_summary.error = f"Not a file: {path}"
+        return False
+    if path.stat().st_size == 0:
+        file_summary.warning = "empty file, nothing to read"
+        return False
+    return True
+
+
+def _ingest_file(
+    store: Store,
+    path: Path,
+    reader: Reader,
+    file_summary: FileSummary,
+    sessions_seen: set[str],
+    strict: bool,
+    batch_size: int,
+    report: Callable[[int], None],
+) -> None:
+    events: list[Event] = []
+    rejected: list[Rejected] = []
+
+    def flush() -> None:
+        file_summary.new += store.write_batch(events, rejected)
+        file_summary.stored += len(events)
+        file_summary.rejected += len(rejected)
+        events.clear()
+        rejected.clear()
+
+    with path.open("rb") as handle:
+        source = Source(path, handle)
+        try:
+            for record in reader.read(source):
+                file_summary.read += 1
+                if isinstance(record, Rejected):
+                    if strict:
+                        flush()
+                        raise RecordError(
+                            record.reason, SourceLocation(record.path, record.line, record.field)
+                        )
+                    rejected.append(record)
+                else:
+                    events.append(record)
+                    sessions_seen.add(record.session_id)
+                if len(events) >= batch_size:
+                    flush()
+                    report(handle.tell())
+        except RecordError as exc:
+            if strict:
+                raise
+            # A format read as one document failed as a whole: quarantine the file.
+            file_summary.read += 1
+            handle.seek(0)
+            rejected.append(
+                Rejected(
+                    path=str(path),
+                    line=exc.location.line if exc.location else None,
+                    field=exc.location.field if exc.location else None,
+                    reason=exc.message,
+                    raw=handle.read(RAW_LIMIT).decode("utf-8", "backslashreplace"),
+                    format=reader.name,
+                )
+            )
+        flush()
+        report(path.stat().st_size)
+
+
+def _segment(store: Store, session_ids: Sequence[str]) -> int:
+    count = 0
+    for start in range(0, len(session_ids), SEGMENT_CHUNK):
+        chunk = session_ids[start : start + SEGMENT_CHUNK]
+        actions = [
+            action
+            for events in store.session_events(chunk).values()
+            for action in segment_session(events)
+        ]
+        store.replace_actions(chunk, actions)
+        count += len(actions)
+    return count
