@@ -4,7 +4,7 @@ Turn telemetry of how people use language models into ATT&CK-mapped threat
 intelligence::
 
     >>> import llmnav
-    >>> summary = llmnav.ingest(["sessions.jsonl"], db="llm.duckdb")   # doctest: +SKIP
+    >>> summary = llmnav.ingest_files(["sessions.jsonl"], db="llm.duckdb")   # doctest: +SKIP
     >>> summary.read == summary.stored + summary.rejected               # doctest: +SKIP
     True
 """
@@ -20,7 +20,7 @@ from llmnav.errors import (
     SourceLocation,
     StoreError,
 )
-from llmnav.ingest import IngestSummary, ingest
+from llmnav.ingest import IngestSummary, ingest_files
 from llmnav.records import Action, Event, Rejected
 from llmnav.store.duckdb import Store
 
@@ -37,7 +37,7 @@ __all__ = [
     "SourceLocation",
     "Store",
     "StoreError",
-    "ingest",
+    "ingest_files",
 ]
 
 __version__ = "0.1.0"

@@ -12,7 +12,7 @@ Every error is a ``ValueError`` subclass that can carry where it happened::
 Catch the root to handle them all::
 
     try:
-        llmnav.ingest(["traces.jsonl"], db="x.duckdb")
+        llmnav.ingest_files(["traces.jsonl"], db="x.duckdb")
     except llmnav.LlmnavError as exc:
         print(exc)          # "... in traces.jsonl:42 (field ts)"
 """

@@ -46,10 +46,8 @@ def stable_id(prefix: str, *parts: object) -> str:
     >>> stable_id("ev", "sess-1", 3) == stable_id("ev", "sess-1", 3)
     True
     """
-    digest = hashlib.blake2b(digest_size=12)
-    for part in parts:
-        digest.update(repr(part).encode("utf-8", "surrogatepass"))
-        digest.update(b"\x1f")
+    text = "\x1f".join(map(str, parts))
+    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12)
     return f"{prefix}-{digest.hexdigest()}"
 
 

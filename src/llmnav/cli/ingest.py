@@ -14,7 +14,7 @@ from rich.table import Table
 from llmnav.cli.options import DbPath, JsonFlag, LimitOption
 from llmnav.cli.render import console, error_console, safe
 from llmnav.errors import RecordError
-from llmnav.ingest import IngestSummary, ingest, reader_names
+from llmnav.ingest import IngestSummary, ingest_files, reader_names
 from llmnav.store.duckdb import Store
 
 __all__ = ["register"]
@@ -63,7 +63,7 @@ def ingest_command(
             progress.update(task, completed=done, total=total, counts=counts)
 
         try:
-            summary = ingest(files, db, format=format, strict=strict, on_progress=on_progress)
+            summary = ingest_files(files, db, format=format, strict=strict, on_progress=on_progress)
         except RecordError as exc:
             progress.stop()
             error_console.print(f"[bold red]Error:[/] {safe(exc)}", highlight=False)

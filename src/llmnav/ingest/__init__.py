@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from llmnav.ingest.pipeline import FileSummary, IngestSummary, ingest
+from llmnav.ingest.pipeline import FileSummary, IngestSummary, ingest_files
 from llmnav.ingest.readers import get_reader, reader_names, sniff
 from llmnav.ingest.segment import segment_session
 
@@ -10,7 +10,7 @@ __all__ = [
     "FileSummary",
     "IngestSummary",
     "get_reader",
-    "ingest",
+    "ingest_files",
     "reader_names",
     "segment_session",
     "sniff",

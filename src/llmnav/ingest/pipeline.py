@@ -1,6 +1,6 @@
 """Ingest: read telemetry files, quarantine bad records, store events and actions.
 
->>> summary = ingest(["traces.jsonl"], db="x.duckdb")        # doctest: +SKIP
+>>> summary = ingest_files(["traces.jsonl"], db="x.duckdb")        # doctest: +SKIP
 >>> summary.read == summary.stored + summary.rejected          # doctest: +SKIP
 True
 """
@@ -16,10 +16,10 @@ from llmnav.errors import IngestError, RecordError, SourceLocation
 from llmnav.ingest.readers import Reader, Source, get_reader, sniff
 from llmnav.ingest.readers.base import RAW_LIMIT
 from llmnav.ingest.segment import segment_session
-from llmnav.records import Event, Rejected
+from llmnav.records import Action, Event, Rejected
 from llmnav.store.duckdb import Store
 
-__all__ = ["FileSummary", "IngestSummary", "ProgressCallback", "ingest"]
+__all__ = ["FileSummary", "IngestSummary", "ProgressCallback", "ingest_files"]
 
 BATCH_SIZE = 20_000
 """Events per transaction: what a killed run can lose at most (it is re-read next run)."""
@@ -75,7 +75,7 @@ class IngestSummary:
         return [f for f in self.files if f.error]
 
 
-def ingest(
+def ingest_files(
     paths: Iterable[str | Path],
     db: str | Path,
     *,
@@ -97,8 +97,8 @@ def ingest(
     started = datetime.now(UTC)
     total_bytes = sum(p.stat().st_size for p in files if p.is_file())
     done_bytes = 0
-    sessions_seen: set[str] = set()
     with Store.open(db) as store:
+        sessions = _SessionTracker(known=store.session_ids())
         for path in files:
             file_summary = FileSummary(str(path))
             summary.files.append(file_summary)
@@ -116,11 +116,12 @@ def ingest(
                     on_progress(base + position, total_bytes, summary)
 
             _ingest_file(
-                store, path, file_reader, file_summary, sessions_seen, strict, batch_size, report
+                store, path, file_reader, file_summary, sessions, strict, batch_size, report
             )
             done_bytes += path.stat().st_size
-        summary.actions = _segment(store, sorted(sessions_seen))
-        summary.sessions = len(sessions_seen)
+        _segment(store, sorted(sessions.deferred))
+        summary.sessions = len(sessions.seen)
+        summary.actions = store.count_actions(sessions.seen)
         store.refresh_summaries()
         if store.path is not None:
             summary.rejected_path = store.path.parent / "rejected.jsonl"
@@ -158,7 +159,7 @@ def _ingest_file(
     path: Path,
     reader: Reader,
     file_summary: FileSummary,
-    sessions_seen: set[str],
+    sessions: _SessionTracker,
     strict: bool,
     batch_size: int,
     report: Callable[[int], None],
@@ -167,11 +168,12 @@ def _ingest_file(
     rejected: list[Rejected] = []
 
     def flush() -> None:
-        file_summary.new += store.write_batch(events, rejected)
+        nonlocal events, rejected
+        actions = sessions.segment_batch(events)
+        file_summary.new += store.write_batch(events, rejected, actions)
         file_summary.stored += len(events)
         file_summary.rejected += len(rejected)
-        events.clear()
-        rejected.clear()
+        events, rejected = [], []
 
     with path.open("rb") as handle:
         source = Source(path, handle)
@@ -187,7 +189,6 @@ def _ingest_file(
                     rejected.append(record)
                 else:
                     events.append(record)
-                    sessions_seen.add(record.session_id)
                 if len(events) >= batch_size:
                     flush()
                     report(handle.tell())
@@ -211,8 +212,36 @@ def _ingest_file(
         report(path.stat().st_size)
 
 
-def _segment(store: Store, session_ids: Sequence[str]) -> int:
-    count = 0
+class _SessionTracker:
+    """Decides where each session is segmented.
+
+    A session whose events all arrive in one batch and that had no stored
+    events before is segmented from the batch in memory (the fast, usual case).
+    Every other session (spread over batches or files, or already stored) is
+    segmented again from the store at the end of the run.
+    """
+
+    def __init__(self, known: set[str]) -> None:
+        self.known = known
+        self.seen: set[str] = set()
+        self.deferred: set[str] = set()
+
+    def segment_batch(self, events: Sequence[Event]) -> list[Action]:
+        by_session: dict[str, dict[str, Event]] = {}
+        for event in events:
+            by_session.setdefault(event.session_id, {})[event.event_id] = event
+        actions: list[Action] = []
+        for session_id, session_events in by_session.items():
+            if session_id in self.known or session_id in self.seen:
+                self.deferred.add(session_id)
+            else:
+                ordered = sorted(session_events.values(), key=lambda e: (e.seq, e.event_id))
+                actions.extend(segment_session(ordered))
+            self.seen.add(session_id)
+        return actions
+
+
+def _segment(store: Store, session_ids: Sequence[str]) -> None:
     for start in range(0, len(session_ids), SEGMENT_CHUNK):
         chunk = session_ids[start : start + SEGMENT_CHUNK]
         actions = [
@@ -221,5 +250,3 @@ def _segment(store: Store, session_ids: Sequence[str]) -> int:
             for action in segment_session(events)
         ]
         store.replace_actions(chunk, actions)
-        count += len(actions)
-    return count

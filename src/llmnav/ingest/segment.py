@@ -22,7 +22,6 @@ import json
 import re
 from collections import deque
 from collections.abc import Sequence
-from dataclasses import replace
 
 from llmnav.records import Action, Event, stable_id
 
@@ -81,30 +80,41 @@ def command_of(tool_input: str | None) -> str:
 
 def segment_session(events: Sequence[Event]) -> list[Action]:
     """The actions of one session's events (given in session order)."""
-    results_by_call = {e.call_id: e for e in events if e.kind == "tool_result" and e.call_id}
-    linked = {id(e) for e in results_by_call.values()}
-    pending: deque[int] = deque()  # indices of tool calls still waiting for a result
+    results = _results_of_calls(events)
     actions: list[Action] = []
     for position, event in enumerate(events):
         if event.kind == "tool_call":
-            result = results_by_call.get(event.call_id) if event.call_id else None
-            action = _action(event, "tool_call", command_of(event.tool_input), 0)
-            if result is not None:
-                action = _with_result(action, result)
-            elif not event.call_id:
-                pending.append(len(actions))
-            actions.append(action)
-        elif event.kind == "tool_result" and id(event) not in linked and pending:
-            index = pending.popleft()
-            actions[index] = _with_result(actions[index], event)
+            result = results.get(position)
+            actions.append(_action(event, "tool_call", command_of(event.tool_input), 0, result))
         elif event.kind == "message" and event.role == "user" and event.text.strip():
             actions.append(_action(event, "request", event.text.strip(), 0))
-        elif event.kind == "message" and event.role == "assistant":
+        elif event.kind == "message" and event.role == "assistant" and _may_fence(event.text):
             executed = _commands_following(events, position)
             for index, (language, code) in enumerate(code_blocks(event.text)):
                 if code.strip() not in executed:
-                    actions.append(_action(event, "code", code, index, language))
+                    actions.append(_action(event, "code", code, index, language=language))
     return actions
+
+
+def _may_fence(text: str) -> bool:
+    return "```" in text or "~~~" in text
+
+
+def _results_of_calls(events: Sequence[Event]) -> dict[int, Event]:
+    """Position of each tool call -> its result: by ``call_id``, else the oldest waiting call."""
+    by_call_id = {e.call_id: e for e in events if e.kind == "tool_result" and e.call_id}
+    linked = {id(e) for e in by_call_id.values()}
+    results: dict[int, Event] = {}
+    waiting: deque[int] = deque()
+    for position, event in enumerate(events):
+        if event.kind == "tool_call":
+            if event.call_id and event.call_id in by_call_id:
+                results[position] = by_call_id[event.call_id]
+            elif not event.call_id:
+                waiting.append(position)
+        elif event.kind == "tool_result" and id(event) not in linked and waiting:
+            results[waiting.popleft()] = event
+    return results
 
 
 def _commands_following(events: Sequence[Event], position: int) -> set[str]:
@@ -121,7 +131,14 @@ def _commands_following(events: Sequence[Event], position: int) -> set[str]:
     return commands
 
 
-def _action(event: Event, kind: str, text: str, index: int, language: str | None = None) -> Action:
+def _action(
+    event: Event,
+    kind: str,
+    text: str,
+    index: int,
+    result: Event | None = None,
+    language: str | None = None,
+) -> Action:
     return Action(
         action_id=stable_id("act", event.event_id, index),
         actor_id=event.actor_id,
@@ -130,12 +147,9 @@ def _action(event: Event, kind: str, text: str, index: int, language: str | None
         kind=kind,  # type: ignore[arg-type]
         text=text,
         interface=event.interface,
-        event_ids=(event.event_id,),
+        event_ids=(event.event_id, result.event_id) if result else (event.event_id,),
         ts=event.ts,
         tool_name=event.tool_name,
         language=language,
+        result=result.text if result else None,
     )
-
-
-def _with_result(action: Action, result: Event) -> Action:
-    return replace(action, result=result.text, event_ids=(*action.event_ids, result.event_id))

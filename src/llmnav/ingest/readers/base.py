@@ -17,9 +17,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO, ClassVar
+
+import orjson
 
 from llmnav.errors import RecordError, SourceLocation
 from llmnav.records import Event, Rejected
@@ -108,54 +110,49 @@ def iter_json_lines(
         stripped = raw.strip()
         if not stripped:
             continue
-        where = SourceLocation(source.name, line_no)
         try:
-            text = stripped.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            yield reject(
-                source, RecordError(f"invalid UTF-8 at byte {exc.start}", where), stripped, fmt
-            )
-            continue
-        try:
-            value = json.loads(text)
-        except json.JSONDecodeError as exc:
-            yield reject(
-                source,
-                RecordError(f"invalid JSON: {exc.msg} at column {exc.colno}", where),
-                text,
-                fmt,
-            )
+            value = orjson.loads(stripped)
+        except orjson.JSONDecodeError as exc:
+            yield reject(source, _decode_error(exc, stripped, source.name, line_no), stripped, fmt)
             continue
         if not isinstance(value, dict):
+            where = SourceLocation(source.name, line_no)
             kind = type(value).__name__
             yield reject(
-                source, RecordError(f"expected a JSON object, got {kind}", where), text, fmt
+                source, RecordError(f"expected a JSON object, got {kind}", where), stripped, fmt
             )
             continue
         yield line_no, stripped, value
+
+
+def _decode_error(
+    exc: orjson.JSONDecodeError, data: bytes, path: str, line: int | None
+) -> RecordError:
+    """A RecordError that says whether the bytes were not UTF-8 or not JSON."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as bad:
+        return RecordError(f"invalid UTF-8 at byte {bad.start}", SourceLocation(path, line))
+    where = SourceLocation(path, line if line is not None else exc.lineno)
+    return RecordError(f"invalid JSON: {exc.msg} at column {exc.colno}", where)
 
 
 def read_json_document(source: Source) -> Any:
     """Parse the whole file as one JSON document (for formats that are not line based)."""
     data = source.handle.read()
     try:
-        return json.loads(data.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise RecordError(
-            f"invalid UTF-8 at byte {exc.start}", SourceLocation(source.name, None)
-        ) from exc
-    except json.JSONDecodeError as exc:
-        raise RecordError(
-            f"invalid JSON: {exc.msg} at column {exc.colno}",
-            SourceLocation(source.name, exc.lineno),
-        ) from exc
+        return orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise _decode_error(exc, data, source.name, None) from exc
 
 
 _EPOCH_LIMITS = ((1e17, 1e9), (1e14, 1e6), (1e11, 1e3))  # ns, µs, ms -> divisor
 
 
-def parse_ts(value: Any, where: SourceLocation) -> datetime | None:
+def parse_ts(value: Any, where: SourceLocation, field: str | None = None) -> datetime | None:
     """A timezone-aware UTC datetime from ISO 8601 text or epoch s/ms/µs/ns; None stays None.
+
+    ``where`` (with ``field``, when given) locates the error of a bad value.
 
     >>> parse_ts("2025-03-01T10:00:00Z", SourceLocation("f")).isoformat()
     '2025-03-01T10:00:00+00:00'
@@ -164,10 +161,35 @@ def parse_ts(value: Any, where: SourceLocation) -> datetime | None:
     """
     if value is None or value == "":
         return None
+    if isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            return _parse_ts_slow(value, where, field)
+        if parsed.tzinfo is None:
+            return parsed.replace(tzinfo=UTC)
+        return parsed if parsed.utcoffset() == _ZERO else parsed.astimezone(UTC)
+    return _parse_ts_slow(value, where, field)
+
+
+_ZERO = timedelta(0)
+
+
+def _parse_ts_slow(value: Any, where: SourceLocation, field: str | None) -> datetime:
+    if field is not None:
+        where = SourceLocation(where.path, where.line, field)
     if isinstance(value, bool):
         raise RecordError("timestamp must be ISO 8601 text or a number, got a boolean", where)
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        value = int(value.strip())
+    if isinstance(value, str):
+        text = value.strip()
+        if text.lstrip("-").isdigit():
+            value = int(text)
+        else:
+            try:
+                parsed = datetime.fromisoformat(text)
+            except ValueError as exc:
+                raise RecordError(f"timestamp {value!r} is not ISO 8601", where) from exc
+            return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
     if isinstance(value, int | float):
         seconds = float(value)
         for limit, divisor in _EPOCH_LIMITS:
@@ -178,17 +200,6 @@ def parse_ts(value: Any, where: SourceLocation) -> datetime | None:
             return datetime.fromtimestamp(seconds, tz=UTC)
         except (OverflowError, OSError, ValueError) as exc:
             raise RecordError(f"timestamp {value!r} is out of range", where) from exc
-    if isinstance(value, str):
-        text = value.strip()
-        if text.endswith(("Z", "z")):
-            text = text[:-1] + "+00:00"
-        try:
-            parsed = datetime.fromisoformat(text)
-        except ValueError as exc:
-            raise RecordError(f"timestamp {value!r} is not ISO 8601", where) from exc
-        if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=UTC)
-        return parsed.astimezone(UTC)
     raise RecordError(
         f"timestamp must be ISO 8601 text or a number, got {type(value).__name__}", where
     )

@@ -27,6 +27,9 @@ from llmnav.records import EVENT_FIELDS, INTERFACES, KINDS, ROLES, Event, Reject
 __all__ = ["EventsReader"]
 
 _KNOWN = frozenset(EVENT_FIELDS)
+_ROLES = frozenset(ROLES)
+_KINDS = frozenset(KINDS)
+_INTERFACES = frozenset(INTERFACES)
 
 
 class EventsReader(Reader):
@@ -53,51 +56,68 @@ class EventsReader(Reader):
                 yield reject(source, exc, raw, self.name)
 
     def _event(self, obj: dict[str, Any], raw: bytes, where: SourceLocation) -> Event:
-        def text_field(key: str) -> str | None:
-            return optional_str(obj, key, where)
-
-        role = check_choice(text_field("role"), "role", ROLES, where, required=True)
-        session_id = text_field("session_id")
-        actor_id = text_field("actor_id")
-        if not session_id and not actor_id:
-            raise RecordError(
-                "needs session_id or actor_id", SourceLocation(where.path, where.line, "session_id")
+        # The hot path of ingest: plain checks first, the generic helpers only for odd values.
+        role = obj.get("role")
+        if role not in _ROLES:
+            role = check_choice(
+                optional_str(obj, "role", where), "role", ROLES, where, required=True
             )
-        tool_name = text_field("tool_name")
+        session_id = obj.get("session_id")
+        actor_id = obj.get("actor_id")
+        if not (isinstance(session_id, str) and isinstance(actor_id, str)):
+            session_id = optional_str(obj, "session_id", where)
+            actor_id = optional_str(obj, "actor_id", where)
+            if not session_id and not actor_id:
+                raise RecordError("needs session_id or actor_id", _at(where, "session_id"))
+        tool_name = obj.get("tool_name")
+        if tool_name is not None and not isinstance(tool_name, str):
+            tool_name = optional_str(obj, "tool_name", where)
         tool_input = obj.get("tool_input")
-        kind = check_choice(text_field("kind"), "kind", KINDS, where) or infer_kind(
-            role, tool_name, tool_input
-        )
-        interface = check_choice(text_field("interface"), "interface", INTERFACES, where)
+        kind = obj.get("kind")
+        if kind is None:
+            kind = infer_kind(role, tool_name, tool_input)
+        elif not (isinstance(kind, str) and kind in _KINDS):
+            kind = check_choice(optional_str(obj, "kind", where), "kind", KINDS, where)
+            kind = kind or infer_kind(role, tool_name, tool_input)
+        interface = obj.get("interface")
+        if not (isinstance(interface, str) and interface in _INTERFACES):
+            interface = check_choice(
+                optional_str(obj, "interface", where), "interface", INTERFACES, where
+            ) or ("agent" if tool_name else "chat")
         seq = obj.get("seq", where.line)
         if not isinstance(seq, int) or isinstance(seq, bool):
-            raise RecordError(
-                f"expected an integer, got {type(seq).__name__}",
-                SourceLocation(where.path, where.line, "seq"),
-            )
+            raise RecordError(f"expected an integer, got {type(seq).__name__}", _at(where, "seq"))
         attrs = obj.get("attrs") or {}
         if not isinstance(attrs, dict):
             raise RecordError(
-                f"expected an object, got {type(attrs).__name__}",
-                SourceLocation(where.path, where.line, "attrs"),
+                f"expected an object, got {type(attrs).__name__}", _at(where, "attrs")
             )
-        extra = {k: v for k, v in obj.items() if k not in _KNOWN}
-        if extra:
-            attrs = {**attrs, **extra}
+        if not _KNOWN.issuperset(obj):
+            attrs = {**attrs, **{k: v for k, v in obj.items() if k not in _KNOWN}}
+        event_id = obj.get("event_id")
+        if not isinstance(event_id, str) or not event_id:
+            event_id = optional_str(obj, "event_id", where) or stable_id(
+                "ev", "events", where.line, raw
+            )
+        text = obj.get("text")
         return Event(
-            event_id=text_field("event_id") or stable_id("ev", "events", where.line, raw),
+            event_id=event_id,
             actor_id=actor_id or session_id or "",
             session_id=session_id or actor_id or "",
             seq=seq,
             role=role,  # type: ignore[arg-type]
             kind=kind,  # type: ignore[arg-type]
-            text=as_text(obj.get("text")),
-            ts=parse_ts(obj.get("ts"), SourceLocation(where.path, where.line, "ts")),
-            interface=interface or ("agent" if tool_name else "chat"),  # type: ignore[arg-type]
+            text=text if isinstance(text, str) else as_text(text),
+            ts=parse_ts(obj.get("ts"), where, "ts"),
+            interface=interface,  # type: ignore[arg-type]
             tool_name=tool_name,
             tool_input=as_text(tool_input) if tool_input is not None else None,
-            call_id=text_field("call_id"),
-            model=text_field("model"),
+            call_id=optional_str(obj, "call_id", where),
+            model=optional_str(obj, "model", where),
             attrs=attrs,
-            source=str(where),
+            source=f"{where.path}:{where.line}",
         )
+
+
+def _at(where: SourceLocation, field: str) -> SourceLocation:
+    return SourceLocation(where.path, where.line, field)
