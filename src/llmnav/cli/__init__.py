@@ -7,19 +7,35 @@ exit 1; ``--debug`` shows the traceback instead.
 
 from __future__ import annotations
 
-import sys
+from typing import Any
 
 import typer
+from typer.core import TyperGroup
 
 from llmnav.cli import catalog as catalog_cmd
 from llmnav.cli import ingest as ingest_cmd
-from llmnav.cli.render import error_console
+from llmnav.cli.render import print_error
 from llmnav.errors import LlmnavError
 
 __all__ = ["app", "main"]
 
+
+class _Group(TyperGroup):
+    """The top-level group: library errors become ``Error: ...`` and exit code 1."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except LlmnavError as exc:
+            if ctx.obj == "debug":
+                raise
+            print_error(exc)
+            raise typer.Exit(1) from exc
+
+
 app = typer.Typer(
     name="llmnav",
+    cls=_Group,
     help="LLM ATT&CK Navigator: turn LLM telemetry into ATT&CK-mapped threat intelligence.",
     no_args_is_help=True,
     add_completion=False,
@@ -29,15 +45,15 @@ app.add_typer(catalog_cmd.app, name="catalog")
 ingest_cmd.register(app)
 
 
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of short errors."),
+) -> None:
+    """LLM ATT&CK Navigator: turn LLM telemetry into ATT&CK-mapped threat intelligence."""
+    ctx.obj = "debug" if debug else None
+
+
 def main() -> None:
-    """Console entry point: run the app and turn library errors into clean exits."""
-    debug = "--debug" in sys.argv
-    if debug:
-        sys.argv.remove("--debug")
-    try:
-        app()
-    except LlmnavError as exc:
-        if debug:
-            raise
-        error_console.print(f"[bold red]Error:[/] {exc}", markup=True, highlight=False)
-        sys.exit(1)
+    """Console entry point."""
+    app(prog_name="llmnav")

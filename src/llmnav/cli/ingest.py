@@ -12,7 +12,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeR
 from rich.table import Table
 
 from llmnav.cli.options import DbPath, JsonFlag, LimitOption
-from llmnav.cli.render import console, error_console, safe
+from llmnav.cli.render import console, error_console, print_error, safe
 from llmnav.errors import RecordError
 from llmnav.ingest import IngestSummary, ingest_files, reader_names
 from llmnav.store.duckdb import Store
@@ -66,7 +66,7 @@ def ingest_command(
             summary = ingest_files(files, db, format=format, strict=strict, on_progress=on_progress)
         except RecordError as exc:
             progress.stop()
-            error_console.print(f"[bold red]Error:[/] {safe(exc)}", highlight=False)
+            print_error(exc)
             error_console.print("Stopped at the first bad record (--strict).", highlight=False)
             raise typer.Exit(2) from exc
     _print_summary(summary)
@@ -77,7 +77,7 @@ def ingest_command(
 def _print_summary(summary: IngestSummary) -> None:
     for file in summary.files:
         if file.error:
-            error_console.print(f"[bold red]Error:[/] {safe(file.error)}", highlight=False)
+            print_error(file.error)
         elif file.warning:
             error_console.print(f"[yellow]Warning:[/] {safe(file.path)}: {file.warning}")
         else:
@@ -93,7 +93,7 @@ def _print_summary(summary: IngestSummary) -> None:
     if summary.rejected and summary.rejected_path:
         line += f" -> {safe(summary.rejected_path)}"
     line += f" | {summary.sessions:,} sessions, {summary.actions:,} actions"
-    console.print(line, highlight=False)
+    console.print(line, highlight=False, soft_wrap=True)
 
 
 def sessions_command(db: DbPath, limit: LimitOption = 50, as_json: JsonFlag = False) -> None:

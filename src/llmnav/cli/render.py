@@ -7,7 +7,7 @@ import re
 from rich.console import Console
 from rich.markup import escape
 
-__all__ = ["console", "error_console", "safe"]
+__all__ = ["console", "error_console", "print_error", "safe"]
 
 console = Console()
 error_console = Console(stderr=True)
@@ -25,3 +25,8 @@ def safe(text: object, limit: int | None = None) -> str:
     if limit is not None and len(value) > limit:
         value = value[: limit - 1] + "…"
     return escape(value)
+
+
+def print_error(message: object) -> None:
+    """``Error: message`` in red on stderr, never wrapped (paths stay copyable)."""
+    error_console.print(f"[bold red]Error:[/] {safe(message)}", highlight=False, soft_wrap=True)
