@@ -27,6 +27,7 @@ __all__ = [
     "Interface",
     "Rejected",
     "Role",
+    "line_id",
     "stable_id",
 ]
 
@@ -48,6 +49,16 @@ def stable_id(prefix: str, *parts: object) -> str:
     """
     text = "\x1f".join(map(str, parts))
     digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12)
+    return f"{prefix}-{digest.hexdigest()}"
+
+
+def line_id(prefix: str, line: int | None, raw: bytes) -> str:
+    """A deterministic id for one input line from its number and bytes (no decoding).
+
+    >>> line_id("ev", 3, b'{"role": "user"}') == line_id("ev", 3, b'{"role": "user"}')
+    True
+    """
+    digest = hashlib.blake2b(raw, digest_size=12, salt=str(line).encode()[:16])
     return f"{prefix}-{digest.hexdigest()}"
 
 

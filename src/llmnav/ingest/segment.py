@@ -23,7 +23,7 @@ import re
 from collections import deque
 from collections.abc import Sequence
 
-from llmnav.records import Action, Event, stable_id
+from llmnav.records import Action, Event
 
 __all__ = ["code_blocks", "command_of", "segment_session"]
 
@@ -140,7 +140,7 @@ def _action(
     language: str | None = None,
 ) -> Action:
     return Action(
-        action_id=stable_id("act", event.event_id, index),
+        action_id=f"{event.event_id}#{index}",
         actor_id=event.actor_id,
         session_id=event.session_id,
         seq=event.seq,

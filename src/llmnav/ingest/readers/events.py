@@ -22,7 +22,7 @@ from llmnav.ingest.readers.base import (
     reject,
 )
 from llmnav.ingest.readers.fields import check_choice, infer_kind
-from llmnav.records import EVENT_FIELDS, INTERFACES, KINDS, ROLES, Event, Rejected, stable_id
+from llmnav.records import EVENT_FIELDS, INTERFACES, KINDS, ROLES, Event, Rejected, line_id
 
 __all__ = ["EventsReader"]
 
@@ -96,9 +96,7 @@ class EventsReader(Reader):
             attrs = {**attrs, **{k: v for k, v in obj.items() if k not in _KNOWN}}
         event_id = obj.get("event_id")
         if not isinstance(event_id, str) or not event_id:
-            event_id = optional_str(obj, "event_id", where) or stable_id(
-                "ev", "events", where.line, raw
-            )
+            event_id = optional_str(obj, "event_id", where) or line_id("ev", where.line, raw)
         text = obj.get("text")
         return Event(
             event_id=event_id,
