@@ -199,3 +199,28 @@ def test_ingest_killed_half_way_then_rerun_stores_every_record_once(tmp_path: Pa
         assert store.query("SELECT count(DISTINCT event_id) AS n FROM events")[0]["n"] == n
         assert store.count("actions") == ref.count("actions") == fresh.actions
         assert store.count("sessions") == ref.count("sessions")
+
+
+def table_rows(db: Path, sql: str) -> list[tuple[object, ...]]:
+    with Store.open(db, read_only=True) as store:
+        return [tuple(row.values()) for row in store.query(sql)]
+
+
+def test_ingest_in_worker_processes_stores_the_same_rows_as_serial(tmp_path: Path) -> None:
+    events = tmp_path / "events.jsonl"
+    write_events(events, 3000, corrupt=frozenset({5, 1234}))
+    serial = ingest_files([events], tmp_path / "serial.duckdb", workers=1)
+    parallel = ingest_files(
+        [events], tmp_path / "parallel.duckdb", workers=2, chunk_bytes=16 * 1024
+    )
+    assert (parallel.read, parallel.stored, parallel.rejected) == (3000, 2998, 2)
+    assert (parallel.stored, parallel.actions) == (serial.stored, serial.actions)
+    for sql in (
+        "SELECT * EXCLUDE (source) FROM events ORDER BY event_id",
+        "SELECT * FROM actions ORDER BY action_id",
+        "SELECT file, line, field, reason FROM rejected ORDER BY line",
+        "SELECT * FROM sessions ORDER BY session_id",
+    ):
+        assert table_rows(tmp_path / "parallel.duckdb", sql) == table_rows(
+            tmp_path / "serial.duckdb", sql
+        )

@@ -7,22 +7,33 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from llmnav.errors import IngestError, RecordError, SourceLocation
+from llmnav.ingest.batches import ParsedBatch, finish_batch, parse_chunk, split_lines
 from llmnav.ingest.readers import Reader, Source, get_reader, sniff
 from llmnav.ingest.readers.base import RAW_LIMIT
 from llmnav.ingest.segment import segment_session
-from llmnav.records import Action, Event, Rejected
+from llmnav.records import Event, Rejected
 from llmnav.store.duckdb import Store
 
 __all__ = ["FileSummary", "IngestSummary", "ProgressCallback", "ingest_files"]
 
 BATCH_SIZE = 20_000
 """Events per transaction: what a killed run can lose at most (it is re-read next run)."""
+
+CHUNK_BYTES = 4 << 20
+"""Bytes of a line-based file parsed by one worker at a time."""
 
 SEGMENT_CHUNK = 2_000
 """Sessions segmented per round trip to the store."""
@@ -82,6 +93,8 @@ def ingest_files(
     format: str | None = None,
     strict: bool = False,
     batch_size: int = BATCH_SIZE,
+    workers: int | None = None,
+    chunk_bytes: int = CHUNK_BYTES,
     on_progress: ProgressCallback | None = None,
 ) -> IngestSummary:
     """Read ``paths`` into the DuckDB store at ``db`` and segment the sessions they touch.
@@ -90,7 +103,18 @@ def ingest_files(
     next to the database; with ``strict`` the first one raises ``RecordError``
     (the records accepted before it are kept). A file that cannot be read at
     all is reported in its ``FileSummary.error`` and the other files go on.
+
+    Line-based files of four chunks or more (``chunk_bytes`` each) are parsed
+    by ``workers`` processes (default: one per CPU); the stored rows are the
+    same as with ``workers=1``.
     """
+    cpus = os.cpu_count() or 1
+    options = _Options(
+        strict=strict,
+        batch_size=batch_size,
+        workers=max(1, workers if workers is not None else cpus),
+        chunk_bytes=chunk_bytes,
+    )
     files = [Path(p) for p in paths]
     reader = get_reader(format) if format else None
     summary = IngestSummary()
@@ -115,9 +139,7 @@ def ingest_files(
                 if on_progress:
                     on_progress(base + position, total_bytes, summary)
 
-            _ingest_file(
-                store, path, file_reader, file_summary, sessions, strict, batch_size, report
-            )
+            _ingest_file(store, path, file_reader, file_summary, sessions, options, report)
             done_bytes += path.stat().st_size
         _segment(store, sorted(sessions.deferred))
         summary.sessions = len(sessions.seen)
@@ -160,45 +182,50 @@ def _ingest_file(
     reader: Reader,
     file_summary: FileSummary,
     sessions: _SessionTracker,
-    strict: bool,
-    batch_size: int,
+    options: _Options,
     report: Callable[[int], None],
 ) -> None:
-    events: list[Event] = []
-    rejected: list[Rejected] = []
+    parallel = options.workers > 1 and reader.splittable and not options.strict
+    if parallel and path.stat().st_size >= 4 * options.chunk_bytes:
+        batches = _parallel_batches(path, reader, options)
+    else:
+        batches = _serial_batches(path, reader, file_summary, options)
+    for batch in batches:
+        actions = sessions.keep_actions(batch)
+        file_summary.new += store.write_tables(batch.events, batch.rejected, actions)
+        file_summary.stored += batch.n_events
+        file_summary.rejected += len(batch.rejected)
+        file_summary.read = file_summary.stored + file_summary.rejected
+        report(batch.end_offset)
+        if options.strict and batch.rejected:
+            first = batch.rejected[0]
+            raise RecordError(first.reason, SourceLocation(first.path, first.line, first.field))
 
-    def flush() -> None:
-        nonlocal events, rejected
-        actions = sessions.segment_batch(events)
-        file_summary.new += store.write_batch(events, rejected, actions)
-        file_summary.stored += len(events)
-        file_summary.rejected += len(rejected)
-        events, rejected = [], []
 
+def _serial_batches(
+    path: Path, reader: Reader, file_summary: FileSummary, options: _Options
+) -> Iterator[ParsedBatch]:
+    """Batches read in this process; in strict mode a batch ends at the first bad record."""
+    records: list[Event | Rejected] = []
+    n_events = 0
     with path.open("rb") as handle:
-        source = Source(path, handle)
         try:
-            for record in reader.read(source):
-                file_summary.read += 1
+            for record in reader.read(Source(path, handle)):
+                records.append(record)
                 if isinstance(record, Rejected):
-                    if strict:
-                        flush()
-                        raise RecordError(
-                            record.reason, SourceLocation(record.path, record.line, record.field)
-                        )
-                    rejected.append(record)
+                    if options.strict:
+                        break
                 else:
-                    events.append(record)
-                if len(events) >= batch_size:
-                    flush()
-                    report(handle.tell())
+                    n_events += 1
+                    if n_events >= options.batch_size:
+                        yield finish_batch(records, handle.tell())
+                        records, n_events = [], 0
         except RecordError as exc:
-            if strict:
+            if options.strict:
                 raise
             # A format read as one document failed as a whole: quarantine the file.
-            file_summary.read += 1
             handle.seek(0)
-            rejected.append(
+            records.append(
                 Rejected(
                     path=str(path),
                     line=exc.location.line if exc.location else None,
@@ -208,17 +235,38 @@ def _ingest_file(
                     format=reader.name,
                 )
             )
-        flush()
-        report(path.stat().st_size)
+        yield finish_batch(records, path.stat().st_size)
+
+
+def _parallel_batches(path: Path, reader: Reader, options: _Options) -> Iterator[ParsedBatch]:
+    """Chunks of a line-based file parsed by worker processes, yielded in file order."""
+    chunks = split_lines(path, reader.name, options.chunk_bytes)
+    context = multiprocessing.get_context("spawn")  # no fork: DuckDB runs threads
+    with ProcessPoolExecutor(options.workers, mp_context=context) as pool:
+        pending: deque[Future[ParsedBatch]] = deque()
+        for chunk in chunks:
+            pending.append(pool.submit(parse_chunk, chunk))
+            if len(pending) > 2 * options.workers:  # bounded read-ahead: constant memory
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+@dataclass(frozen=True, slots=True)
+class _Options:
+    strict: bool
+    batch_size: int
+    workers: int
+    chunk_bytes: int
 
 
 class _SessionTracker:
     """Decides where each session is segmented.
 
     A session whose events all arrive in one batch and that had no stored
-    events before is segmented from the batch in memory (the fast, usual case).
-    Every other session (spread over batches or files, or already stored) is
-    segmented again from the store at the end of the run.
+    events before keeps the actions segmented with its batch (the fast, usual
+    case). Every other session (spread over batches or files, or already
+    stored) is segmented again from the store at the end of the run.
     """
 
     def __init__(self, known: set[str]) -> None:
@@ -226,19 +274,18 @@ class _SessionTracker:
         self.seen: set[str] = set()
         self.deferred: set[str] = set()
 
-    def segment_batch(self, events: Sequence[Event]) -> list[Action]:
-        by_session: dict[str, dict[str, Event]] = {}
-        for event in events:
-            by_session.setdefault(event.session_id, {})[event.event_id] = event
-        actions: list[Action] = []
-        for session_id, session_events in by_session.items():
+    def keep_actions(self, batch: ParsedBatch) -> pa.Table:
+        """The batch's actions of sessions that are whole in it."""
+        dropped = []
+        for session_id in batch.session_ids:
             if session_id in self.known or session_id in self.seen:
                 self.deferred.add(session_id)
-            else:
-                ordered = sorted(session_events.values(), key=lambda e: (e.seq, e.event_id))
-                actions.extend(segment_session(ordered))
+                dropped.append(session_id)
             self.seen.add(session_id)
-        return actions
+        if not dropped or not batch.actions.num_rows:
+            return batch.actions
+        mask = pc.invert(pc.is_in(batch.actions["session_id"], pa.array(dropped, pa.string())))
+        return batch.actions.filter(mask)
 
 
 def _segment(store: Store, session_ids: Sequence[str]) -> None:

@@ -1,9 +1,9 @@
 """The embedded DuckDB store: events, actions, sessions, actors and rejected records.
 
 Writes are idempotent: events and rejected records are keyed by stable ids and
-inserted with ``INSERT OR IGNORE``, each batch in its own transaction, so a run
-that is killed keeps every batch it committed and a re-run adds only what is
-missing.
+only ids not yet stored are inserted, each batch in its own transaction, so a
+run that is killed keeps every batch it committed and a re-run adds only what
+is missing.
 
 >>> store = Store.open(":memory:")
 >>> store.count("events")
@@ -25,7 +25,7 @@ import pyarrow as pa
 from llmnav.errors import StoreError
 from llmnav.records import ACTION_FIELDS, EVENT_FIELDS, Action, Event, Rejected
 
-__all__ = ["SCHEMA", "Store"]
+__all__ = ["SCHEMA", "Store", "actions_table", "events_table"]
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
@@ -134,7 +134,8 @@ _EVENT_TYPES = {"seq": pa.int64(), "ts": _TS}
 _ACTION_TYPES = {"seq": pa.int64(), "ts": _TS, "event_ids": pa.list_(pa.string())}
 
 
-def _event_table(events: Sequence[Event]) -> pa.Table:
+def events_table(events: Sequence[Event]) -> pa.Table:
+    """Events as an Arrow table in the column order of the ``events`` table."""
     table = _arrow_table(events, [n for n in EVENT_FIELDS if n != "attrs"], _EVENT_TYPES)
     attrs = [
         json.dumps(e.attrs, ensure_ascii=False, default=str) if e.attrs else None for e in events
@@ -142,7 +143,8 @@ def _event_table(events: Sequence[Event]) -> pa.Table:
     return table.append_column("attrs", pa.array(attrs, pa.string())).select(list(EVENT_FIELDS))
 
 
-def _action_table(actions: Sequence[Action]) -> pa.Table:
+def actions_table(actions: Sequence[Action]) -> pa.Table:
+    """Actions as an Arrow table in the column order of the ``actions`` table."""
     return _arrow_table(actions, ACTION_FIELDS, _ACTION_TYPES)
 
 
@@ -183,8 +185,12 @@ class Store:
         self.close()
 
     def count(self, table: str) -> int:
-        row = self.conn.execute(f"SELECT count(*) FROM {_table(table)}").fetchone()
-        return int(row[0]) if row else 0
+        return self._scalar(f"SELECT count(*) FROM {_table(table)}")
+
+    def _scalar(self, sql: str, params: Sequence[Any] = ()) -> int:
+        # fetchall, not fetchone: DuckDB refuses new work while a result is unread.
+        rows = self.conn.execute(sql, list(params)).fetchall()
+        return int(rows[0][0]) if rows else 0
 
     def write_batch(
         self,
@@ -192,21 +198,30 @@ class Store:
         rejected: Sequence[Rejected] = (),
         actions: Sequence[Action] = (),
     ) -> int:
+        """Store records in one transaction; returns how many events were new."""
+        return self.write_tables(events_table(events), rejected, actions_table(actions))
+
+    def write_tables(
+        self, events: pa.Table, rejected: Sequence[Rejected] = (), actions: pa.Table | None = None
+    ) -> int:
         """Store one batch in one transaction; returns how many events were new.
 
-        ``actions`` are the actions of sessions wholly inside this batch, so a
-        killed run never leaves events of such a session without its actions.
+        Events already stored are skipped. ``actions`` are those of sessions
+        wholly inside this batch, so a killed run never leaves such a session's
+        events without its actions.
         """
         self.conn.execute("BEGIN TRANSACTION")
         try:
             before = self.count("events")
-            if events:
-                batch = _event_table(events)  # noqa: F841 - read by DuckDB by name
+            if events.num_rows:
+                self.conn.register("batch", events)
                 self.conn.execute(_INSERT_NEW_EVENTS)
+                self.conn.unregister("batch")
             new = self.count("events") - before
-            if actions:
-                action_batch = _action_table(actions)  # noqa: F841 - read by DuckDB by name
+            if actions is not None and actions.num_rows:
+                self.conn.register("action_batch", actions)
                 self.conn.execute("INSERT INTO actions SELECT * FROM action_batch")
+                self.conn.unregister("action_batch")
             if rejected:
                 now = datetime.now(UTC)
                 self.conn.executemany(
@@ -224,11 +239,10 @@ class Store:
 
     def count_actions(self, session_ids: Iterable[str]) -> int:
         """How many actions the given sessions have."""
-        row = self.conn.execute(
+        return self._scalar(
             "SELECT count(*) FROM actions WHERE session_id IN (SELECT unnest(?))",
             [list(session_ids)],
-        ).fetchone()
-        return int(row[0]) if row else 0
+        )
 
     def session_ids(self) -> set[str]:
         """Ids of every session that has stored events."""
@@ -262,8 +276,9 @@ class Store:
                 "DELETE FROM actions WHERE session_id IN (SELECT unnest(?))", [list(session_ids)]
             )
             if actions:
-                batch = _action_table(actions)  # noqa: F841 - read by DuckDB by name
-                self.conn.execute("INSERT INTO actions SELECT * FROM batch")
+                self.conn.register("action_batch", actions_table(actions))
+                self.conn.execute("INSERT INTO actions SELECT * FROM action_batch")
+                self.conn.unregister("action_batch")
             self.conn.execute("COMMIT")
         except BaseException:
             self.conn.execute("ROLLBACK")

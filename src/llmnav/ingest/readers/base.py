@@ -45,10 +45,12 @@ RAW_LIMIT = 4000
 
 @dataclass(slots=True)
 class Source:
-    """An input file being read. ``handle`` is positioned at the start."""
+    """An input being read: the file's path, an open binary handle and the
+    number of the handle's first line (not 1 when a worker reads a chunk)."""
 
     path: Path
     handle: BinaryIO
+    first_line: int = 1
 
     @property
     def name(self) -> str:
@@ -73,6 +75,8 @@ class Reader:
 
     name: ClassVar[str]
     description: ClassVar[str]
+    splittable: ClassVar[bool] = False
+    """True when each line is a whole record, so a file can be cut at line breaks."""
 
     def sniff(self, head: Head) -> int:
         """Confidence from 0 (not mine) to 100 (certainly mine)."""
@@ -106,7 +110,7 @@ def iter_json_lines(
     Blank lines are skipped. Invalid UTF-8, invalid JSON and non-object values
     are rejected with their line number.
     """
-    for line_no, raw in enumerate(source.handle, start=1):
+    for line_no, raw in enumerate(source.handle, start=source.first_line):
         stripped = raw.strip()
         if not stripped:
             continue

@@ -35,6 +35,7 @@ _INTERFACES = frozenset(INTERFACES)
 class EventsReader(Reader):
     name = "events"
     description = "native event JSONL, one event per line"
+    splittable = True
 
     def sniff(self, head: Head) -> int:
         first = head.first

@@ -44,6 +44,7 @@ _STEP_KEYS = ("role", "content", "tool_name", "tool_input", "timestamp", "ts", "
 class SessionsReader(Reader):
     name = "sessions"
     description = "session JSONL, one session with its steps per line"
+    splittable = True
 
     def sniff(self, head: Head) -> int:
         first = head.first
