@@ -10,15 +10,23 @@ import json
 from pathlib import Path
 
 from llmnav.errors import IngestError
+from llmnav.ingest.readers.anthropic import AnthropicReader
 from llmnav.ingest.readers.base import Head, Reader, Source
 from llmnav.ingest.readers.events import EventsReader
+from llmnav.ingest.readers.openai import OpenAIReader
+from llmnav.ingest.readers.otel import OtlpReader
 from llmnav.ingest.readers.sessions import SessionsReader
+from llmnav.ingest.readers.tables import TablesReader
 
 __all__ = ["BUILTIN_READERS", "Head", "Reader", "Source", "get_reader", "reader_names", "sniff"]
 
 BUILTIN_READERS: tuple[type[Reader], ...] = (
     EventsReader,
     SessionsReader,
+    AnthropicReader,
+    OpenAIReader,
+    OtlpReader,
+    TablesReader,
 )
 
 SNIFF_BYTES = 1 << 16
@@ -85,7 +93,6 @@ def sniff(path: Path) -> Reader:
         start = head.text.lstrip()[:20]
         hint = f"starts with {start!r}" if start else "is empty"
         raise IngestError(
-            f"Cannot tell the format of {path} (it {hint}); "
-            f"pass --format {'|'.join(readers)}"
+            f"Cannot tell the format of {path} (it {hint}); pass --format {'|'.join(readers)}"
         )
     return readers[scored[0][1]]
