@@ -108,7 +108,7 @@ def main() -> int:
         "The machine is shared and noisy: compare the ratios, which are measured in the same run.",
         "",
     ]
-    text = "\n".join(header) + catalog_section(results["catalog"]) + "\n"
+    text = "\n".join(header) + "\n" + catalog_section(results["catalog"]) + "\n"
     text += ingest_section(results["ingest"])
     args.output.write_text(text)
     print(text)

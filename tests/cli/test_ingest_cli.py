@@ -21,6 +21,9 @@ def test_ingest_prints_a_summary_and_where_the_rejected_records_are(
     )
     assert result.exit_code == 0, result.output
     assert "read 11 | stored 5 (new 5) | rejected 6" in result.output
+    assert "rejected line 6, field role: 'wizard' is not one of" in result.output
+    assert "rejected line 9: expected a JSON object, got list" in result.output
+    assert "... and 1 more" in result.output
     assert "rejected.jsonl" in result.output
     again = runner.invoke(
         app, ["ingest", str(ingest_data / "native-events.jsonl"), "--db", str(db)]

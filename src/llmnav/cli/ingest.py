@@ -85,7 +85,21 @@ def _print_summary(summary: IngestSummary) -> None:
                 f"{safe(file.path)} [dim]({file.format})[/]: read {file.read:,} | "
                 f"stored {file.stored:,} (new {file.new:,}) | rejected {file.rejected:,}",
                 highlight=False,
+                soft_wrap=True,
             )
+            for bad in file.first_rejected:
+                where = f"line {bad.line}" if bad.line is not None else "document"
+                if bad.field:
+                    where += f", field {bad.field}"
+                console.print(
+                    f"  [yellow]rejected[/] {where}: {safe(bad.reason, limit=160)}",
+                    highlight=False,
+                    soft_wrap=True,
+                )
+            if file.rejected > len(file.first_rejected):
+                console.print(
+                    f"  ... and {file.rejected - len(file.first_rejected):,} more", highlight=False
+                )
     line = (
         f"[bold]read {summary.read:,}[/] | stored {summary.stored:,} (new {summary.new:,}) | "
         f"rejected {summary.rejected:,}"

@@ -35,6 +35,9 @@ BATCH_SIZE = 20_000
 CHUNK_BYTES = 4 << 20
 """Bytes of a line-based file parsed by one worker at a time."""
 
+REJECTED_SHOWN = 5
+"""Rejected records per file kept in the summary for display (all are stored)."""
+
 SEGMENT_CHUNK = 2_000
 """Sessions segmented per round trip to the store."""
 
@@ -54,6 +57,8 @@ class FileSummary:
     rejected: int = 0
     error: str | None = None
     warning: str | None = None
+    first_rejected: list[Rejected] = field(default_factory=list)
+    """The first few records rejected in this file, to show the user."""
 
 
 @dataclass(slots=True)
@@ -195,6 +200,8 @@ def _ingest_file(
         file_summary.new += store.write_tables(batch.events, batch.rejected, actions)
         file_summary.stored += batch.n_events
         file_summary.rejected += len(batch.rejected)
+        room = REJECTED_SHOWN - len(file_summary.first_rejected)
+        file_summary.first_rejected.extend(batch.rejected[: max(room, 0)])
         file_summary.read = file_summary.stored + file_summary.rejected
         report(batch.end_offset)
         if options.strict and batch.rejected:
