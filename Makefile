@@ -18,9 +18,11 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $(STAMP)
 
 demo: venv
-	$(BIN)/llmnav ingest examples/demo/*.jsonl --db demo-out/demo.duckdb
+	$(BIN)/llmnav catalog stats
+	$(BIN)/llmnav ingest examples/telemetry/* --db demo-out/demo.duckdb
 	$(BIN)/llmnav sessions --db demo-out/demo.duckdb
 	$(BIN)/llmnav actors --db demo-out/demo.duckdb
+	@echo "Demo database: demo-out/demo.duckdb (rejected records: demo-out/rejected.jsonl)"
 
 lint: venv
 	$(BIN)/ruff check src tests scripts benchmarks
