@@ -144,10 +144,10 @@ def _list(db: Path, sql: str, limit: int, as_json: bool, table: str) -> None:
     view = Table(title=f"{table} ({len(rows):,} of {total:,})", title_justify="left", expand=True)
     for name in rows[0] if rows else ["(none)"]:
         if name.endswith("_id"):
-            view.add_column(name, overflow="fold", ratio=3)
+            view.add_column(name, overflow="fold", ratio=1, min_width=12)
         else:
             view.add_column(
-                _HEADERS.get(name, name), justify="right" if name[:2] == "n_" else "left", ratio=1
+                _HEADERS.get(name, name), justify="right" if name[:2] == "n_" else "left", no_wrap=True
             )
     for row in rows:
         view.add_row(*(_cell(v) for v in row.values()))
@@ -156,12 +156,12 @@ def _list(db: Path, sql: str, limit: int, as_json: bool, table: str) -> None:
 
 _HEADERS = {
     "n_events": "events",
-    "n_user_messages": "user msgs",
-    "n_tool_calls": "tool calls",
+    "n_user_messages": "asks",
+    "n_tool_calls": "tools",
     "n_sessions": "sessions",
     "n_actions": "actions",
-    "first_ts": "first seen",
-    "last_ts": "last seen",
+    "first_ts": "first",
+    "last_ts": "last",
 }
 
 
