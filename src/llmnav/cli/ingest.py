@@ -147,7 +147,9 @@ def _list(db: Path, sql: str, limit: int, as_json: bool, table: str) -> None:
             view.add_column(name, overflow="fold", ratio=1, min_width=12)
         else:
             view.add_column(
-                _HEADERS.get(name, name), justify="right" if name[:2] == "n_" else "left", no_wrap=True
+                _HEADERS.get(name, name),
+                justify="right" if name[:2] == "n_" else "left",
+                no_wrap=True,
             )
     for row in rows:
         view.add_row(*(_cell(v) for v in row.values()))
