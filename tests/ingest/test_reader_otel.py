@@ -413,3 +413,94 @@ def test_otlp_reader_never_raises_on_mangled_input(
     path.write_text(json.dumps(records) if as_document else "\n".join(lines))
     for record in read(path):
         assert isinstance(record, Event | Rejected)
+
+
+TOOL_CALL_PART = {
+    "type": "tool_call",
+    "id": "call_7",
+    "name": "run_shell",
+    "arguments": {"command": "id"},
+}
+
+
+def chat_with_call(span_id: str, part: dict[str, Any]) -> dict[str, Any]:
+    output = [{"role": "assistant", "parts": [part]}]
+    return span(
+        attribute("gen_ai.operation.name", {"stringValue": "chat"}),
+        attribute("gen_ai.conversation.id", {"stringValue": "c-7"}),
+        attribute(
+            "gen_ai.input.messages",
+            {"stringValue": json.dumps([{"role": "user", "content": "who am I?"}])},
+        ),
+        attribute("gen_ai.output.messages", {"stringValue": json.dumps(output)}),
+        spanId=span_id,
+    )
+
+
+def execute_tool(*arguments: dict[str, Any]) -> dict[str, Any]:
+    return span(
+        attribute("gen_ai.operation.name", {"stringValue": "execute_tool"}),
+        attribute("gen_ai.tool.name", {"stringValue": "run_shell"}),
+        attribute("gen_ai.tool.call.id", {"stringValue": "call_7"}),
+        *arguments,
+        attribute("gen_ai.tool.call.result", {"stringValue": "uid=0(root)"}),
+        spanId="7777777777777777",
+        startTimeUnixNano="1740823201500000000",
+        endTimeUnixNano="1740823202000000000",
+    )
+
+
+def follow_up_chat(part: dict[str, Any]) -> dict[str, Any]:
+    """A later chat span repeating the call and its result in its input history."""
+    history = [
+        {"role": "user", "content": "who am I?"},
+        {"role": "assistant", "parts": [part]},
+        {
+            "role": "tool",
+            "parts": [{"type": "tool_call_response", "id": "call_7", "response": "uid=0(root)"}],
+        },
+    ]
+    return span(
+        attribute("gen_ai.operation.name", {"stringValue": "chat"}),
+        attribute("gen_ai.input.messages", {"stringValue": json.dumps(history)}),
+        spanId="8888888888888888",
+        startTimeUnixNano="1740823203000000000",
+        endTimeUnixNano="1740823204000000000",
+    )
+
+
+ARGUMENTS = attribute("gen_ai.tool.call.arguments", {"stringValue": '{"command": "id"}'})
+CALL_WITHOUT_ARGUMENTS = {k: v for k, v in TOOL_CALL_PART.items() if k != "arguments"}
+
+
+@pytest.mark.parametrize("chat_first", [True, False], ids=["chat-first", "tool-first"])
+@pytest.mark.parametrize("one_export", [True, False], ids=["one-export", "line-per-span"])
+@pytest.mark.parametrize(
+    ("chat_part", "tool_arguments"),
+    [(TOOL_CALL_PART, ()), (CALL_WITHOUT_ARGUMENTS, (ARGUMENTS,))],
+    ids=["tool-lacks-arguments", "chat-lacks-arguments"],
+)
+def test_otlp_reader_emits_a_call_seen_in_chat_and_execute_tool_once(
+    tmp_path: Path,
+    chat_first: bool,
+    one_export: bool,
+    chat_part: dict[str, Any],
+    tool_arguments: tuple[dict[str, Any], ...],
+) -> None:
+    spans = [chat_with_call("6666666666666666", chat_part), execute_tool(*tool_arguments)]
+    if not chat_first:
+        spans.reverse()
+    spans.append(follow_up_chat(chat_part))
+    lines = [export(*spans)] if one_export else [export(s) for s in spans]
+    path = write_lines(tmp_path, *lines)
+    records = read(path)
+    assert rejected(records) == []
+    linked = [(e.kind, e.tool_name, e.call_id) for e in events(records) if e.call_id]
+    assert linked == [
+        ("tool_call", "run_shell", "call_7"),
+        ("tool_result", "run_shell", "call_7"),
+    ]
+    call, result = (e for e in events(records) if e.call_id)
+    assert json.loads(call.tool_input or "null") == {"command": "id"}
+    assert result.text == "uid=0(root)"
+    assert [e.event_id for e in events(read(path))] == [e.event_id for e in events(records)]

@@ -37,10 +37,14 @@ Other spans (HTTP, database, ...) produce no events. The session is
 ``gen_ai.conversation.id`` (learned for the whole trace from any of its spans),
 else the trace id; the actor ``user.id`` / ``enduser.id`` of the span or
 resource, else the session. Chat spans repeat the whole history, so event ids
-come from content (role, text, occurrence; tool call ids) and an id already
-read is not emitted again. ``seq`` is the event time in microseconds times
-1000 plus its position in the span. A bad span is rejected on its own, naming
-its field (``resourceSpans[0].scopeSpans[0].spans[3].attributes``).
+come from content (role, text, occurrence) and an id already read is not
+emitted again. A tool call and a tool result with a call id are keyed by the id
+alone: a call in a chat span's messages and in its ``execute_tool`` span is one
+event, which takes its arguments from whichever span has them (spans of a
+seekable file in any order; of a pipe, within one export request). ``seq`` is
+the event time in microseconds times 1000 plus its position in the span. A bad
+span is rejected on its own, naming its field
+(``resourceSpans[0].scopeSpans[0].spans[3].attributes``).
 
 >>> decode_any_value({"kvlistValue": {"values": [{"key": "n", "value": {"intValue": "3"}}]}})
 {'n': 3}
@@ -277,6 +281,7 @@ class _State:
     agentic: set[str] = field(default_factory=set)
     tool_spans: set[tuple[str, str]] = field(default_factory=set)
     tool_names: dict[tuple[str, str], str] = field(default_factory=dict)
+    calls: dict[tuple[str, str], _Draft] = field(default_factory=dict)
     seen: set[str] = field(default_factory=set)
     fallback_seq: int = 0
 
@@ -293,6 +298,18 @@ class _State:
             self.agentic.add(span.trace_id)
         if span.operation == "execute_tool" or span.mcp_method == "tools/call":
             self.tool_spans.add((span.trace_id, span.span_id))
+
+    def learn_calls(self, span: _Span, drafts: list[_Draft]) -> None:
+        """Keep, per trace and call id, a tool call draft that has a name and arguments."""
+        for draft in drafts:
+            if draft.kind != "tool_call" or not draft.call_id:
+                continue
+            known = self.calls.setdefault((span.trace_id, draft.call_id), draft)
+            if known.tool_input is None and draft.tool_input is not None:
+                self.calls[(span.trace_id, draft.call_id)] = draft
+
+    def call(self, span: _Span, call_id: str | None) -> _Draft | None:
+        return self.calls.get((span.trace_id, call_id)) if call_id else None
 
 
 class OtlpReader(Reader):
@@ -311,14 +328,13 @@ class OtlpReader(Reader):
     def read(self, source: Source) -> Iterator[Event | Rejected]:
         state = _State()
         if source.handle.seekable():
-            # A first pass learns each trace's conversation, actor and tool spans, so
-            # that spans exported before their parent still land in the right session.
+            # A first pass learns each trace's conversation, actor, tool spans and tool
+            # calls, so that spans exported before their parent still land in the right
+            # session and a call keeps its arguments whichever of its spans comes first.
             start = source.handle.tell()
             for record in iter_json_records(source, self.name):
                 if isinstance(record, JsonRecord):
-                    for span in self._spans(source, record):
-                        if isinstance(span, _Span):
-                            state.learn(span)
+                    self._drafted(source, record, state)
             source.handle.seek(start)
         for record in iter_json_records(source, self.name):
             if isinstance(record, Rejected):
@@ -329,20 +345,33 @@ class OtlpReader(Reader):
     def _request(
         self, source: Source, rec: JsonRecord, state: _State
     ) -> Iterator[Event | Rejected]:
+        for item in self._drafted(source, rec, state):
+            if isinstance(item, Rejected):
+                yield item
+            else:
+                yield from self._emit(*item, rec, state)
+
+    def _drafted(
+        self, source: Source, rec: JsonRecord, state: _State
+    ) -> list[tuple[_Span, list[_Draft]] | Rejected]:
+        """The drafts of each span of an export request, learning from all of them first."""
         spans = list(self._spans(source, rec))
         for span in spans:
             if isinstance(span, _Span):
                 state.learn(span)
+        drafted: list[tuple[_Span, list[_Draft]] | Rejected] = []
         for span in spans:
             if isinstance(span, Rejected):
-                yield span
+                drafted.append(span)
                 continue
             try:
                 drafts = self._drafts(span, state, rec)
             except RecordError as exc:
-                yield reject(source, exc, span.raw, self.name)
+                drafted.append(reject(source, exc, span.raw, self.name))
                 continue
-            yield from self._emit(span, drafts, rec, state)
+            state.learn_calls(span, drafts)
+            drafted.append((span, drafts))
+        return drafted
 
     def _spans(self, source: Source, rec: JsonRecord) -> Iterator[_Span | Rejected]:
         def bad(reason: str, where: str, raw: Any) -> Rejected:
@@ -567,11 +596,17 @@ class OtlpReader(Reader):
                 if leftover:
                     attrs["span_attributes"] = leftover
                 first = False
+            known = state.call(span, draft.call_id)
+            tool_input = draft.tool_input
+            if draft.kind == "tool_call" and tool_input is None and known is not None:
+                tool_input = known.tool_input
             if draft.kind == "tool_call" and draft.call_id and draft.tool_name:
                 state.tool_names[(session_id, draft.call_id)] = draft.tool_name
             tool_name = draft.tool_name
             if draft.kind == "tool_result" and not tool_name and draft.call_id:
-                tool_name = state.tool_names.get((session_id, draft.call_id))
+                tool_name = state.tool_names.get((session_id, draft.call_id)) or (
+                    known.tool_name if known is not None else None
+                )
             if draft.time_ns is None:
                 seq = state.fallback_seq
                 state.fallback_seq += 1
@@ -588,7 +623,7 @@ class OtlpReader(Reader):
                 ts=_datetime(draft.time_ns),
                 interface=interface,  # type: ignore[arg-type]
                 tool_name=tool_name,
-                tool_input=draft.tool_input,
+                tool_input=tool_input,
                 call_id=draft.call_id,
                 model=model,
                 attrs=attrs,
@@ -604,9 +639,7 @@ def _call_and_result(span: _Span, name: str, arguments: Any, result: Any) -> lis
     if mcp:
         attrs["mcp"] = mcp
     call_key: tuple[Any, ...] = (
-        ("tool_call", call_id, name, _normal(arguments))
-        if call_id
-        else ("tool_call", "span", span.span_id)
+        ("tool_call", call_id) if call_id else ("tool_call", "span", span.span_id)
     )
     drafts = [
         _Draft(
@@ -628,9 +661,7 @@ def _call_and_result(span: _Span, name: str, arguments: Any, result: Any) -> lis
     if failed:
         attrs["is_error"] = True
     result_key: tuple[Any, ...] = (
-        ("tool_result", call_id, _normal(result))
-        if call_id
-        else ("tool_result", "span", span.span_id)
+        ("tool_result", call_id) if call_id else ("tool_result", "span", span.span_id)
     )
     drafts.append(
         _Draft(
@@ -878,12 +909,10 @@ def _openai_parts(message: dict[str, Any], role: str, label: str, where: str) ->
 
 
 def _keyed(draft: _Draft, occurrences: dict[tuple[Any, ...], int]) -> None:
-    """Give a draft its content key: call ids where there are some, else content and occurrence."""
-    if draft.call_id and draft.kind == "tool_call":
-        draft.key = ("tool_call", draft.call_id, draft.tool_name, *draft.key[1:])
-        return
-    if draft.call_id and draft.kind == "tool_result":
-        draft.key = ("tool_result", draft.call_id, *draft.key[1:])
+    """Give a draft its content key: the call id of a tool call or result (one of each
+    per call id in a session, whichever span tells it), else content and occurrence."""
+    if draft.call_id and draft.kind in ("tool_call", "tool_result"):
+        draft.key = (draft.kind, draft.call_id)
         return
     base = (draft.role, draft.kind, draft.text, draft.tool_name, *draft.key)
     count = occurrences.get(base, 0)
