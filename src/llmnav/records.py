@@ -27,6 +27,7 @@ __all__ = [
     "Interface",
     "Rejected",
     "Role",
+    "TechniqueHit",
     "line_id",
     "stable_id",
 ]
@@ -115,6 +116,27 @@ class Action:
 
 
 @dataclass(frozen=True, slots=True)
+class TechniqueHit:
+    """One ATT&CK technique mapped to one action, with why.
+
+    ``source`` is the kind of mapper that found it (rule, model, llm, analyst),
+    ``mappers`` names every mapper that agreed, ``evidence`` is the span of the
+    action's text behind it, ``rank`` its place in the action's ranking (1 =
+    best). ``attack_version`` is the catalog version the id belongs to.
+    """
+
+    action_id: str
+    technique_id: str
+    tactic_ids: tuple[str, ...]
+    confidence: float
+    source: str
+    mappers: tuple[str, ...]
+    evidence: str
+    rank: int
+    attack_version: str
+
+
+@dataclass(frozen=True, slots=True)
 class Rejected:
     """A record that could not be read: where it was, which field, why, and the raw text."""
 
@@ -142,3 +164,4 @@ class Rejected:
 
 EVENT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Event))
 ACTION_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Action))
+HIT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(TechniqueHit))

@@ -1,0 +1,108 @@
+"""Mapping engine: runs the configured mappers, the ensemble and the intent model.
+
+>>> engine = MappingEngine.default()                                # doctest: +SKIP
+>>> result = engine.map([MapInput("a1", "procdump -ma lsass.exe", "command")])[0]
+>>> result.techniques[0].technique_id, result.tactics[0][0]        # doctest: +SKIP
+('T1003.001', 'TA0006')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from llmnav.catalog import Catalog, load_catalog
+from llmnav.mapping.base import MapInput, Mapper
+from llmnav.mapping.combine import Ranked, combine, tactic_scores
+from llmnav.mapping.intent import IntentModel
+from llmnav.records import TechniqueHit
+
+__all__ = ["MappingEngine", "MappingResult"]
+
+DEFAULT_WEIGHTS: Mapping[str, float] = {"model": 1.0, "rules": 1.0, "reference": 1.0, "llm": 0.8}
+
+
+@dataclass(frozen=True, slots=True)
+class MappingResult:
+    """The ranking of one input: techniques, tactics and intent."""
+
+    id: str
+    techniques: list[Ranked]
+    tactics: list[tuple[str, float]]
+    intent: float
+
+    def hits(
+        self, attack_version: str, tactics_of: Mapping[str, Sequence[str]]
+    ) -> list[TechniqueHit]:
+        """The ranking as stored TechniqueHit records."""
+        return [
+            TechniqueHit(
+                action_id=self.id,
+                technique_id=r.technique_id,
+                tactic_ids=tuple(tactics_of.get(r.technique_id, ())),
+                confidence=round(r.confidence, 4),
+                source=r.source,
+                mappers=r.mappers,
+                evidence=r.evidence,
+                rank=rank,
+                attack_version=attack_version,
+            )
+            for rank, r in enumerate(self.techniques, start=1)
+        ]
+
+
+@dataclass
+class MappingEngine:
+    """The mappers to run and how to combine them."""
+
+    mappers: Sequence[Mapper]
+    catalog: Catalog
+    intent: IntentModel | None = None
+    weights: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    limit: int = 10
+    tactics_of: dict[str, tuple[str, ...]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.tactics_of = {t.id: t.tactic_ids for t in self.catalog.techniques()}
+
+    @classmethod
+    def default(
+        cls,
+        catalog: Catalog | None = None,
+        *,
+        sigma_dir: Path | None = None,
+        extra: Sequence[Mapper] = (),
+    ) -> MappingEngine:
+        """Rules, explicit references and the learned model (plus Sigma rules when given)."""
+        from llmnav.mapping.registry import builtin_mappers
+
+        catalog = catalog or load_catalog()
+        mappers: list[Mapper] = [*builtin_mappers(catalog), *extra]
+        if sigma_dir is not None:
+            from llmnav.mapping.sigma import SigmaMapper
+
+            mappers.append(SigmaMapper.from_directory(sigma_dir))
+        return cls(mappers, catalog, IntentModel())
+
+    def map(self, items: Sequence[MapInput]) -> list[MappingResult]:
+        """Map a batch of inputs (one result per input, same order)."""
+        per_mapper = {m.name: m.map_batch(items) for m in self.mappers}
+        sources = {m.name: m.source for m in self.mappers}
+        intents = (
+            self.intent.predict([i.text for i in items]) if self.intent else [0.0] * len(items)
+        )
+        results = []
+        for index, item in enumerate(items):
+            ranking = combine(
+                {name: found[index] for name, found in per_mapper.items()},
+                sources=sources,
+                weights=self.weights,
+                limit=self.limit,
+            )
+            results.append(
+                MappingResult(
+                    item.id, ranking, tactic_scores(ranking, self.tactics_of), intents[index]
+                )
+            )
+        return results

@@ -1,0 +1,95 @@
+"""The trained model artefact: what ``scripts/train_model.py`` writes and the mapper reads.
+
+One ``.npz`` file (no pickle) holding the IDF weights, two linear classifiers
+(techniques and parent techniques, pruned to their strongest weights), the
+intent classifier, the confidence calibration and a JSON header describing
+how it was trained.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+__all__ = ["DEFAULT_PATH", "LinearLayer", "ModelArtefact"]
+
+DEFAULT_PATH = Path(__file__).parent / "data" / "attack-model.npz"
+
+
+@dataclass(frozen=True)
+class LinearLayer:
+    """Scores = X @ weights.T + bias, one column per class."""
+
+    classes: np.ndarray
+    weights: sp.csr_matrix
+    bias: np.ndarray
+
+    def scores(self, features: sp.csr_matrix) -> np.ndarray:
+        product = features @ self.weights.T
+        dense = product.toarray() if sp.issparse(product) else np.asarray(product)
+        return np.asarray(dense + self.bias, dtype=np.float32)
+
+
+@dataclass(frozen=True)
+class ModelArtefact:
+    """Everything the model mapper and the intent scorer need."""
+
+    idf: np.ndarray
+    techniques: LinearLayer
+    parents: LinearLayer
+    intent: LinearLayer
+    header: dict[str, Any]
+
+    @property
+    def parent_weight(self) -> float:
+        return float(self.header["parent_weight"])
+
+    @property
+    def calibration(self) -> tuple[float, float, float]:
+        a, b, c = self.header["calibration"]
+        return float(a), float(b), float(c)
+
+    def save(self, path: Path) -> None:
+        arrays: dict[str, np.ndarray] = {"idf": self.idf.astype(np.float16)}
+        for name in ("techniques", "parents", "intent"):
+            layer: LinearLayer = getattr(self, name)
+            weights = layer.weights.tocsr()
+            arrays[f"{name}_classes"] = np.asarray(layer.classes, dtype=str)
+            arrays[f"{name}_data"] = weights.data.astype(np.float16)
+            arrays[f"{name}_indices"] = weights.indices.astype(np.int32)
+            arrays[f"{name}_indptr"] = weights.indptr.astype(np.int64)
+            arrays[f"{name}_shape"] = np.asarray(weights.shape, dtype=np.int64)
+            arrays[f"{name}_bias"] = layer.bias.astype(np.float32)
+        arrays["header"] = np.asarray(json.dumps(self.header, sort_keys=True))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as out:
+            np.savez_compressed(out, allow_pickle=False, **arrays)
+
+    @classmethod
+    def load(cls, path: Path = DEFAULT_PATH) -> ModelArtefact:
+        with np.load(path, allow_pickle=False) as data:
+
+            def layer(name: str) -> LinearLayer:
+                shape = tuple(int(x) for x in data[f"{name}_shape"])
+                weights = sp.csr_matrix(
+                    (
+                        data[f"{name}_data"].astype(np.float32),
+                        data[f"{name}_indices"],
+                        data[f"{name}_indptr"],
+                    ),
+                    shape=shape,
+                )
+                return LinearLayer(data[f"{name}_classes"], weights, data[f"{name}_bias"])
+
+            return cls(
+                idf=data["idf"].astype(np.float32),
+                techniques=layer("techniques"),
+                parents=layer("parents"),
+                intent=layer("intent"),
+                header=json.loads(str(data["header"])),
+            )

@@ -1,0 +1,81 @@
+"""Explicit references: ATT&CK ids and technique names written in the text.
+
+Operators name what they want ("write code for T1055.012", "do kerberoasting
+on the domain") and tooling leaves ids in paths (``atomics\\T1003.001\\``).
+Such a mention is strong evidence of *which* technique an action is about;
+whether it is malicious is the intent model's question.
+
+>>> mapper = ReferenceMapper()
+>>> [(c.technique_id, c.evidence) for c in mapper.map_batch(
+...     [MapInput("1", "use kerberoasting, see t1558.003", "request")])[0]]
+[('T1558.003', 't1558.003'), ('T1558.003', 'kerberoasting')]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import cached_property
+
+from llmnav.catalog import Catalog, load_catalog
+from llmnav.mapping.base import Candidate, MapInput, Mapper
+
+__all__ = ["ID_SCORE", "NAME_SCORE", "ReferenceMapper"]
+
+ID_SCORE = 0.85
+NAME_SCORE = 0.6
+
+_ID = re.compile(r"(?<![A-Za-z0-9])[Tt]\d{4}(?:\.\d{3})?(?!\d)")
+_WORD = re.compile(r"[a-z0-9]+")
+_MIN_NAME = 8
+"""Shorter one-word technique names are ordinary words and are not matched."""
+
+
+class ReferenceMapper(Mapper):
+    """Technique ids and distinctive technique names mentioned in the text."""
+
+    name = "reference"
+    source = "rule"
+
+    def __init__(self, catalog: Catalog | None = None) -> None:
+        self.catalog = catalog or load_catalog()
+
+    @cached_property
+    def _names(self) -> dict[str, list[tuple[re.Pattern[str], str]]]:
+        """Technique name patterns, indexed by the name's first word (a cheap prefilter)."""
+        by_first: dict[str, list[tuple[re.Pattern[str], str]]] = {}
+        seen: set[str] = set()
+        for technique in self.catalog.techniques():
+            name = technique.name.lower()
+            if name in seen or (" " not in name and len(name) < _MIN_NAME):
+                continue
+            seen.add(name)
+            pattern = re.compile(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", re.IGNORECASE)
+            by_first.setdefault(_WORD.findall(name)[0], []).append((pattern, technique.id))
+        return by_first
+
+    def map_batch(self, items: Sequence[MapInput]) -> list[list[Candidate]]:
+        return [self._map(item.text) for item in items]
+
+    def _map(self, text: str) -> list[Candidate]:
+        found: list[Candidate] = []
+        for match in _ID.finditer(text):
+            lookup = self._lookup(match.group(0).upper())
+            if lookup:
+                found.append(Candidate(lookup, ID_SCORE, match.group(0), "technique id"))
+        names = self._names
+        for word in set(_WORD.findall(text.lower())) & names.keys():
+            for pattern, technique_id in names[word]:
+                named = pattern.search(text)
+                if named:
+                    found.append(
+                        Candidate(technique_id, NAME_SCORE, named.group(0), "technique name")
+                    )
+        return found
+
+    def _lookup(self, technique_id: str) -> str | None:
+        try:
+            technique = self.catalog.technique(technique_id).technique
+        except Exception:
+            return None
+        return technique.id if technique.active else None
