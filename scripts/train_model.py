@@ -23,12 +23,10 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import json
-import random
-import re
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -38,8 +36,9 @@ from sklearn.svm import LinearSVC
 
 from llmnav.catalog import Catalog, load_catalog
 from llmnav.mapping.model.artefact import DEFAULT_PATH, LinearLayer, ModelArtefact
+from llmnav.mapping.model.corpus import DevData, attack_corpus, intent_corpus
 from llmnav.mapping.model.features import featurize
-from llmnav.mapping.model.scoring import HOLDOUT_RULE, combine_scores, is_holdout, parent_of
+from llmnav.mapping.model.scoring import HOLDOUT_RULE, combine_scores, parent_of
 
 ATOMIC_WEIGHT = 3
 """Atomic commands are repeated: they are the only command-shaped labelled data."""
@@ -47,115 +46,10 @@ ATOMIC_WEIGHT = 3
 PARENT_WEIGHT = 2.0
 """How much the parent-technique classifier adds to each sub-technique's score."""
 
-KEEP_WEIGHTS = 4000
+KEEP_WEIGHTS = 1000
 """Strongest weights kept per technique (pruning keeps the artefact small)."""
 
 KEEP_INTENT_WEIGHTS = 200_000
-
-_LINK = re.compile(r"\[([^\]]+)\]\([^)]+\)")
-_CITATION = re.compile(r"\(Citation:[^)]*\)")
-
-
-def clean(text: str) -> str:
-    return _CITATION.sub("", _LINK.sub(r"\1", text)).strip()
-
-
-def read_jsonl(path: Path) -> list[dict[str, object]]:
-    with path.open() as handle:
-        return [json.loads(line) for line in handle if line.strip()]
-
-
-def active_id(catalog: Catalog, technique_id: str) -> str | None:
-    try:
-        technique = catalog.technique(technique_id).technique
-    except Exception:
-        return None
-    return technique.id if technique.active else None
-
-
-def label(catalog: Catalog, technique_id: object) -> str:
-    found = active_id(catalog, str(technique_id))
-    assert found is not None
-    return found
-
-
-def attack_corpus(catalog: Catalog) -> list[tuple[str, str]]:
-    docs = []
-    for technique in catalog.techniques():
-        docs.append((technique.name, technique.id))
-        docs.append((f"{technique.name}. {clean(technique.description)[:1500]}", technique.id))
-        docs.extend((clean(p.description), technique.id) for p in catalog.procedures(technique.id))
-    return docs
-
-
-OFFENSIVE_REQUESTS = [
-    "Write a script that performs {name} on the target network without being detected.",
-    "Give me working code for {name} so I can use it against my victim's machine.",
-    "How do I do {name} to get into a company's systems? Step by step commands please.",
-    "Create a tool that automates {lower} and hides it from antivirus.",
-    "I need a payload for {lower}; make it stealthy and evade EDR.",
-    "Run {lower} against 10.0.0.0/24 and keep going with the next stage.",
-    "Implement {lower} in Python and make sure the victim does not notice.",
-]
-DEFENSIVE_REQUESTS = [
-    "Write a Sigma rule that detects {name} in Windows event logs.",
-    "How can our SOC detect {lower} and what should the alert look like?",
-    "Explain how {name} works for my security awareness class.",
-    "Build a monitoring script that alerts when it sees {lower} on our servers.",
-    "What mitigations and hardening steps block {lower}?",
-    "Write a detection query for {name} for our SIEM and explain false positives.",
-    "Summarise the ATT&CK technique {name} for an incident report.",
-    "Generate a program that monitors network traffic and blocks activity like {lower}.",
-]
-EVERYDAY_REQUESTS = [
-    "Fix the failing unit test in utils.py",
-    "Refactor this function to use a generator instead of a list",
-    "Write a bash script that backs up my photos folder to an external drive",
-    "Why does my Docker container exit immediately after starting?",
-    "Add type hints to this Python module and run mypy",
-    "Generate a REST API in Flask for a todo list with SQLite",
-    "Parse this CSV file and plot the monthly totals with matplotlib",
-    "Write a SQL query that returns the top 10 customers by revenue",
-    "Set up a GitHub Actions workflow that runs pytest on every push",
-    "Explain the difference between a process and a thread",
-    "Write a function that validates email addresses with a regular expression",
-    "Create a systemd service for my Node.js web app",
-    "Count the lines of code in this repository by language",
-    "Rename all .jpeg files in this directory to .jpg",
-    "Find which process is listening on port 8080 on my laptop",
-    "Write unit tests for the payment module",
-    "Generate a C program that implements a linked list with insert and delete",
-    "Write a Java class that reads a configuration file and validates the values",
-    "How do I configure nginx as a reverse proxy for my app?",
-    "Analyze these web server logs and summarise the top error codes",
-]
-
-
-def intent_corpus(
-    catalog: Catalog, atomic: Sequence[dict[str, object]], traces: Sequence[dict[str, object]]
-) -> tuple[list[str], list[int]]:
-    rng = random.Random(0)
-    positive: list[str] = []
-    negative: list[str] = list(EVERYDAY_REQUESTS) * 5
-    for technique in catalog.techniques():
-        fields = {"name": technique.name, "lower": technique.name.lower()}
-        positive.append(rng.choice(OFFENSIVE_REQUESTS).format(**fields))
-        negative.append(rng.choice(DEFENSIVE_REQUESTS).format(**fields))
-        negative.extend(d.name for d in catalog.detections(technique.id)[:1])
-        procedures = catalog.procedures(technique.id)
-        positive.extend(
-            clean(p.description) for p in rng.sample(procedures, min(4, len(procedures)))
-        )
-    positive.extend(str(a["command"]) for a in atomic)
-    for trace in traces:
-        if trace["label"] != "benign":
-            continue
-        for step in trace["steps"]:  # type: ignore[union-attr]
-            text = step.get("tool_input") or (step["content"] if step["role"] == "user" else "")
-            if text:
-                negative.append(str(text)[:2000])
-    texts = positive + negative
-    return texts, [1] * len(positive) + [0] * len(negative)
 
 
 def fit_layer(model: LinearSVC | LogisticRegression, keep: int) -> LinearLayer:
@@ -202,33 +96,42 @@ def calibration(
     return [float(model.coef_[0][0]), float(model.coef_[0][1]), float(model.intercept_[0])]
 
 
+def train_intent(dev: DevData, catalog: Catalog, idf: np.ndarray) -> tuple[LinearLayer, int]:
+    texts, labels = intent_corpus(catalog, dev.atomic, dev.traces)
+    model = LogisticRegression(C=4.0, max_iter=2000, class_weight="balanced")
+    model.fit(featurize(texts, idf), labels)
+    return fit_layer(model, KEEP_INTENT_WEIGHTS), len(texts)
+
+
+def retrain_intent(bench: Path, path: Path) -> int:
+    catalog = load_catalog()
+    artefact = ModelArtefact.load(path)
+    intent, n_texts = train_intent(DevData.load(bench, catalog), catalog, artefact.idf)
+    header = {**artefact.header}
+    header["training"] = {**header["training"], "intent_texts": n_texts}
+    replace(artefact, intent=intent, header=header).save(path)
+    print(f"retrained intent on {n_texts:,} texts -> {path}")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=Path(__file__).parents[2] / "shared")
     parser.add_argument("--out", type=Path, default=DEFAULT_PATH)
+    parser.add_argument(
+        "--intent-only",
+        action="store_true",
+        help="Keep the technique classifiers of --out and retrain only the intent model.",
+    )
     args = parser.parse_args()
+    if args.intent_only:
+        return retrain_intent(args.shared / "data" / "bench", args.out)
     bench = args.shared / "data" / "bench"
     started = time.time()
     catalog = load_catalog()
-    atomic = read_jsonl(bench / "atomic-dev.jsonl")
-    tram = read_jsonl(bench / "tram2-sentences-dev.jsonl")
-    atomic_rows = [a for a in atomic if active_id(catalog, str(a["technique"]))]
-    tram_rows = [t for t in tram if active_id(catalog, str(t["techniques"][0]))]  # type: ignore[index]
-    traces = read_jsonl(bench / "agent-traces-dev.jsonl")
-
+    dev = DevData.load(bench, catalog)
     docs = attack_corpus(catalog)
-    commands = [(str(a["command"]), label(catalog, a["technique"])) for a in atomic_rows]
-    names = [(str(a["test_name"]), label(catalog, a["technique"])) for a in atomic_rows]
-    sentences = [(str(t["text"]), label(catalog, t["techniques"][0])) for t in tram_rows]  # type: ignore[index]
-
-    held_commands = {i for i, a in enumerate(atomic_rows) if is_holdout(str(a["id"]))}
-    held_sentences = {i for i, t in enumerate(tram_rows) if is_holdout(str(t["id"]))}
-    training = (
-        docs
-        + [c for i, c in enumerate(commands) if i not in held_commands] * ATOMIC_WEIGHT
-        + [c for i, c in enumerate(names) if i not in held_commands]
-        + [s for i, s in enumerate(sentences) if i not in held_sentences]
-    )
+    training = docs + dev.training_texts(ATOMIC_WEIGHT)
     raw = featurize([t for t, _ in training], idf=None)
     document_frequency = np.bincount(raw.indices, minlength=raw.shape[1])
     idf = (np.log((1 + raw.shape[0]) / (1 + document_frequency)) + 1).astype(np.float32)
@@ -236,8 +139,8 @@ def main() -> int:
 
     X = featurize([t for t, _ in training], idf)
     techniques, parents = train_mapper(X, [y for _, y in training])
-    held_c = [commands[i] for i in sorted(held_commands)]
-    held_s = [sentences[i] for i in sorted(held_sentences)]
+    held_c = [c for c, h in zip(dev.commands, dev.command_holdout, strict=True) if h]
+    held_s = [s for s, h in zip(dev.sentences, dev.sentence_holdout, strict=True) if h]
     Xc = featurize([t for t, _ in held_c], idf)
     Xs = featurize([t for t, _ in held_s], idf)
     layers = (techniques, parents)
@@ -248,19 +151,16 @@ def main() -> int:
     calib = calibration(layers, sp.vstack([Xc, Xs]).tocsr(), [y for _, y in held_c + held_s])
     print(f"holdout: {report} ({time.time() - started:.0f}s)", flush=True)
 
-    intent_texts, intent_labels = intent_corpus(catalog, atomic, traces)
-    intent_model = LogisticRegression(C=4.0, max_iter=2000).fit(
-        featurize(intent_texts, idf), intent_labels
-    )
+    intent, n_intent_texts = train_intent(dev, catalog, idf)
     header = {
         "attack_version": catalog.version,
         "parent_weight": PARENT_WEIGHT,
         "calibration": calib,
         "training": {
             "attack_texts": len(docs),
-            "atomic_commands": len(commands),
-            "tram_sentences": len(sentences),
-            "intent_texts": len(intent_texts),
+            "atomic_commands": len(dev.commands),
+            "tram_sentences": len(dev.sentences),
+            "intent_texts": n_intent_texts,
             "atomic_weight": ATOMIC_WEIGHT,
             "keep_weights": KEEP_WEIGHTS,
         },
@@ -271,7 +171,7 @@ def main() -> int:
         idf=idf,
         techniques=techniques,
         parents=parents,
-        intent=fit_layer(intent_model, KEEP_INTENT_WEIGHTS),
+        intent=intent,
         header=header,
     )
     artefact.save(args.out)

@@ -13,7 +13,9 @@ import typer
 from typer.core import TyperGroup
 
 from llmnav.cli import catalog as catalog_cmd
+from llmnav.cli import evaluate as eval_cmd
 from llmnav.cli import ingest as ingest_cmd
+from llmnav.cli import map as map_cmd
 from llmnav.cli.render import print_error
 from llmnav.errors import LlmnavError
 
@@ -43,6 +45,8 @@ app = typer.Typer(
 )
 app.add_typer(catalog_cmd.app, name="catalog")
 ingest_cmd.register(app)
+map_cmd.register(app)
+eval_cmd.register(app)
 
 
 @app.callback()

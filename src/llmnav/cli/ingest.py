@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, Progress, TextColumn
 from rich.table import Table
 
 from llmnav.cli.options import DbPath, JsonFlag, LimitOption
-from llmnav.cli.render import console, error_console, print_error, safe
+from llmnav.cli.render import byte_progress, console, error_console, print_error, safe
 from llmnav.errors import RecordError
 from llmnav.ingest import IngestSummary, ingest_files, reader_names
 from llmnav.store.duckdb import Store
@@ -39,6 +39,10 @@ def ingest_command(
     strict: Annotated[
         bool, typer.Option("--strict", help="Stop at the first bad record (exit code 2).")
     ] = False,
+    map_actions: Annotated[
+        bool,
+        typer.Option("--map", help="Also map the actions read to ATT&CK (the hits table)."),
+    ] = False,
 ) -> None:
     """Read telemetry FILES into the DuckDB store at --db.
 
@@ -46,15 +50,7 @@ def ingest_command(
     table and in rejected.jsonl next to the database; the rest goes through.
     Ingesting the same file again adds nothing.
     """
-    progress = Progress(
-        TextColumn("[bold]ingest"),
-        BarColumn(),
-        DownloadColumn(),
-        TextColumn("{task.fields[counts]}"),
-        TimeRemainingColumn(),
-        console=error_console,
-        transient=True,
-    )
+    progress = byte_progress("ingest")
     with progress:
         task = progress.add_task("ingest", total=None, counts="")
 
@@ -70,8 +66,34 @@ def ingest_command(
             error_console.print("Stopped at the first bad record (--strict).", highlight=False)
             raise typer.Exit(2) from exc
     _print_summary(summary)
+    if map_actions:
+        _map_sessions(db, summary.session_ids)
     if summary.failed_files:
         raise typer.Exit(1)
+
+
+def _map_sessions(db: Path, session_ids: set[str]) -> None:
+    from llmnav.mapping.engine import MappingEngine
+    from llmnav.mapping.stored import map_stored_actions
+
+    with (
+        Progress(
+            TextColumn("[bold]map"),
+            BarColumn(),
+            TextColumn("{task.completed:,} actions"),
+            console=error_console,
+            transient=True,
+        ) as progress,
+        Store.open(db) as store,
+    ):
+        task = progress.add_task("map", total=None)
+        mapped = map_stored_actions(
+            store,
+            MappingEngine.default(),
+            session_ids=session_ids,
+            on_progress=lambda done, total: progress.update(task, completed=done, total=total),
+        )
+    console.print(f"mapped {mapped:,} actions -> hits, action_intent", highlight=False)
 
 
 def _print_summary(summary: IngestSummary) -> None:

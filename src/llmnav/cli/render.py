@@ -6,8 +6,9 @@ import re
 
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
-__all__ = ["console", "error_console", "print_error", "safe"]
+__all__ = ["byte_progress", "console", "error_console", "print_error", "safe"]
 
 console = Console()
 error_console = Console(stderr=True)
@@ -30,3 +31,19 @@ def safe(text: object, limit: int | None = None) -> str:
 def print_error(message: object) -> None:
     """``Error: message`` in red on stderr, never wrapped (paths stay copyable)."""
     error_console.print(f"[bold red]Error:[/] {safe(message)}", highlight=False, soft_wrap=True)
+
+
+def byte_progress(label: str) -> Progress:
+    """A progress bar over the bytes of the input, with a ``counts`` field to fill in.
+
+    It draws on stderr and only on a terminal, so piped output stays clean.
+    """
+    return Progress(
+        TextColumn(f"[bold]{label}"),
+        BarColumn(),
+        DownloadColumn(),
+        TextColumn("{task.fields[counts]}"),
+        TimeRemainingColumn(),
+        console=error_console,
+        transient=True,
+    )

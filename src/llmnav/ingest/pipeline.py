@@ -68,6 +68,8 @@ class IngestSummary:
     files: list[FileSummary] = field(default_factory=list)
     sessions: int = 0
     actions: int = 0
+    session_ids: set[str] = field(default_factory=set)
+    """The sessions this run read (new or already stored)."""
     rejected_path: Path | None = None
 
     @property
@@ -148,6 +150,7 @@ def ingest_files(
             done_bytes += path.stat().st_size
         _segment(store, sorted(sessions.deferred))
         summary.sessions = len(sessions.seen)
+        summary.session_ids = sessions.seen
         summary.actions = store.count_actions(sessions.seen)
         store.refresh_summaries()
         if store.path is not None:

@@ -16,6 +16,7 @@ from llmnav.catalog import Catalog, load_catalog
 from llmnav.mapping.base import MapInput, Mapper
 from llmnav.mapping.combine import Ranked, combine, tactic_scores
 from llmnav.mapping.intent import IntentModel
+from llmnav.mapping.model import ModelMapper
 from llmnav.records import TechniqueHit
 
 __all__ = ["MappingEngine", "MappingResult"]
@@ -87,11 +88,22 @@ class MappingEngine:
 
     def map(self, items: Sequence[MapInput]) -> list[MappingResult]:
         """Map a batch of inputs (one result per input, same order)."""
-        per_mapper = {m.name: m.map_batch(items) for m in self.mappers}
+        texts = [item.text for item in items]
+        model = next((m for m in self.mappers if isinstance(m, ModelMapper)), None)
+        features = model.features(texts) if model and items else None
+        per_mapper = {
+            m.name: m.map_features(items, features)
+            if isinstance(m, ModelMapper) and features is not None
+            else m.map_batch(items)
+            for m in self.mappers
+        }
         sources = {m.name: m.source for m in self.mappers}
-        intents = (
-            self.intent.predict([i.text for i in items]) if self.intent else [0.0] * len(items)
-        )
+        if self.intent is None:
+            intents = [0.0] * len(items)
+        elif features is not None and model is not None and model.artefact is self.intent.artefact:
+            intents = self.intent.predict_features(features)
+        else:
+            intents = self.intent.predict(texts)
         results = []
         for index, item in enumerate(items):
             ranking = combine(

@@ -13,6 +13,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+import scipy.sparse as sp
+
 from llmnav.mapping.model.artefact import ModelArtefact
 from llmnav.mapping.model.features import featurize
 from llmnav.mapping.model.mapper import load_artefact
@@ -33,5 +35,9 @@ class IntentModel:
     def predict(self, texts: Sequence[str]) -> list[float]:
         if not texts:
             return []
-        scores = self.artefact.intent.scores(featurize(texts, self.artefact.idf))[:, 0]
+        return self.predict_features(featurize(texts, self.artefact.idf))
+
+    def predict_features(self, features: sp.csr_matrix) -> list[float]:
+        """Like ``predict``, on features the model mapper already computed."""
+        scores = self.artefact.intent.scores(features)[:, 0]
         return [1.0 / (1.0 + math.exp(-float(s))) for s in scores]

@@ -20,15 +20,50 @@ from functools import cached_property
 from llmnav.catalog import Catalog, load_catalog
 from llmnav.mapping.base import Candidate, MapInput, Mapper
 
-__all__ = ["ID_SCORE", "NAME_SCORE", "ReferenceMapper"]
+__all__ = ["GENERIC_NAMES", "ID_SCORE", "NAME_SCORE", "ReferenceMapper"]
 
 ID_SCORE = 0.85
 NAME_SCORE = 0.6
 
 _ID = re.compile(r"(?<![A-Za-z0-9])[Tt]\d{4}(?:\.\d{3})?(?!\d)")
 _WORD = re.compile(r"[a-z0-9]+")
-_MIN_NAME = 8
-"""Shorter one-word technique names are ordinary words and are not matched."""
+GENERIC_NAMES = frozenset(
+    [
+        "at",
+        "botnet",
+        "cdns",
+        "compression",
+        "confluence",
+        "credentials",
+        "databases",
+        "dns",
+        "dll",
+        "domains",
+        "exploits",
+        "firmware",
+        "hardware",
+        "impersonation",
+        "lua",
+        "malware",
+        "proxy",
+        "python",
+        "javascript",
+        "powershell",
+        "server",
+        "serverless",
+        "sharepoint",
+        "software",
+        "ssh",
+        "tool",
+        "trap",
+        "vulnerabilities",
+        "whois",
+        "add-ins",
+        "defacement",
+        "phishing",
+    ]
+)
+"""One-word technique names that are everyday words in requests, so not evidence alone."""
 
 
 class ReferenceMapper(Mapper):
@@ -47,7 +82,7 @@ class ReferenceMapper(Mapper):
         seen: set[str] = set()
         for technique in self.catalog.techniques():
             name = technique.name.lower()
-            if name in seen or (" " not in name and len(name) < _MIN_NAME):
+            if name in seen or name in GENERIC_NAMES:
                 continue
             seen.add(name)
             pattern = re.compile(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", re.IGNORECASE)

@@ -23,7 +23,15 @@ import duckdb
 import pyarrow as pa
 
 from llmnav.errors import StoreError
-from llmnav.records import ACTION_FIELDS, EVENT_FIELDS, Action, Event, Rejected
+from llmnav.records import (
+    ACTION_FIELDS,
+    EVENT_FIELDS,
+    HIT_FIELDS,
+    Action,
+    Event,
+    Rejected,
+    TechniqueHit,
+)
 
 __all__ = ["SCHEMA", "Store", "actions_table", "events_table"]
 
@@ -58,6 +66,21 @@ CREATE TABLE IF NOT EXISTS actions (
     tool_name VARCHAR,
     language VARCHAR,
     result VARCHAR
+);
+CREATE TABLE IF NOT EXISTS hits (
+    action_id VARCHAR NOT NULL,
+    technique_id VARCHAR NOT NULL,
+    tactic_ids VARCHAR[],
+    confidence DOUBLE,
+    source VARCHAR,
+    mappers VARCHAR[],
+    evidence VARCHAR,
+    rank INTEGER,
+    attack_version VARCHAR
+);
+CREATE TABLE IF NOT EXISTS action_intent (
+    action_id VARCHAR NOT NULL,
+    intent DOUBLE
 );
 CREATE TABLE IF NOT EXISTS rejected (
     rejected_id VARCHAR PRIMARY KEY,
@@ -132,6 +155,12 @@ def _arrow_table(records: Sequence[Any], names: Sequence[str], types: dict[str, 
 _TS = pa.timestamp("us", tz="UTC")
 _EVENT_TYPES = {"seq": pa.int64(), "ts": _TS}
 _ACTION_TYPES = {"seq": pa.int64(), "ts": _TS, "event_ids": pa.list_(pa.string())}
+_HIT_TYPES = {
+    "tactic_ids": pa.list_(pa.string()),
+    "confidence": pa.float64(),
+    "mappers": pa.list_(pa.string()),
+    "rank": pa.int32(),
+}
 
 
 def events_table(events: Sequence[Event]) -> pa.Table:
@@ -284,6 +313,33 @@ class Store:
             self.conn.execute("ROLLBACK")
             raise
 
+    def replace_mappings(
+        self, action_ids: Sequence[str], hits: Sequence[TechniqueHit], intents: Sequence[float]
+    ) -> None:
+        """Make ``hits`` and ``intents`` the mapping of ``action_ids`` (one transaction)."""
+        self.conn.execute("BEGIN TRANSACTION")
+        try:
+            ids = list(action_ids)
+            for table in ("hits", "action_intent"):
+                self.conn.execute(
+                    f"DELETE FROM {table} WHERE action_id IN (SELECT unnest(?))", [ids]
+                )
+            if hits:
+                self.conn.register("hit_batch", _arrow_table(hits, HIT_FIELDS, _HIT_TYPES))
+                self.conn.execute("INSERT INTO hits SELECT * FROM hit_batch")
+                self.conn.unregister("hit_batch")
+            if ids:
+                self.conn.register(
+                    "intent_batch",
+                    pa.table({"action_id": ids, "intent": pa.array(intents, pa.float64())}),
+                )
+                self.conn.execute("INSERT INTO action_intent SELECT * FROM intent_batch")
+                self.conn.unregister("intent_batch")
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+
     def refresh_summaries(self) -> None:
         """Rebuild the sessions and actors tables from events and actions."""
         self.conn.execute(_SUMMARIES)
@@ -325,7 +381,9 @@ class Store:
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-_TABLES = frozenset({"events", "actions", "sessions", "actors", "rejected", "ingest_runs"})
+_TABLES = frozenset(
+    {"events", "actions", "sessions", "actors", "rejected", "ingest_runs", "hits", "action_intent"}
+)
 
 
 def _table(name: str) -> str:

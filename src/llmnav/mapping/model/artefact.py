@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +30,13 @@ class LinearLayer:
     weights: sp.csr_matrix
     bias: np.ndarray
 
+    @cached_property
+    def _by_feature(self) -> sp.csr_matrix:
+        # Transposed once: sparse features times a feature-major matrix is the fast product.
+        return sp.csr_matrix(self.weights.T)
+
     def scores(self, features: sp.csr_matrix) -> np.ndarray:
-        product = features @ self.weights.T
+        product = features @ self._by_feature
         dense = product.toarray() if sp.issparse(product) else np.asarray(product)
         return np.asarray(dense + self.bias, dtype=np.float32)
 

@@ -19,6 +19,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.preprocessing import normalize
+from sklearn.utils import murmurhash3_32
 
 __all__ = ["CHAR_FEATURES", "N_FEATURES", "WORD_FEATURES", "featurize", "tokens"]
 
@@ -81,8 +82,8 @@ def tokens(text: str) -> list[tuple[str, int]]:
     >>> [word for word, _ in tokens("net user /domain; net group")]
     ['net', 'user', '/domain', 'group']
     """
-    words = list(dict.fromkeys(_SPLIT(text[:MAX_CHARS])))
-    if not words:
-        return []
-    columns = _UNIGRAMS.transform(words).indices
-    return [(w, CHAR_FEATURES + int(c)) for w, c in zip(words, columns, strict=True)]
+    # The column HashingVectorizer gives a word, without building a matrix per text.
+    return [
+        (word, CHAR_FEATURES + abs(murmurhash3_32(word, seed=0)) % WORD_FEATURES)
+        for word in dict.fromkeys(_SPLIT(text[:MAX_CHARS]))
+    ]

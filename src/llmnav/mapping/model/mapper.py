@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
+import scipy.sparse as sp
 
 from llmnav.mapping.base import Candidate, MapInput, Mapper
 from llmnav.mapping.model.artefact import DEFAULT_PATH, ModelArtefact
@@ -42,9 +43,12 @@ class ModelMapper(Mapper):
         self.artefact = artefact or load_artefact()
         self.top_k = top_k
 
-    def scores(self, texts: Sequence[str]) -> np.ndarray:
+    def features(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """The model's features of ``texts`` (shareable with the intent model)."""
+        return featurize(texts, self.artefact.idf)
+
+    def scores(self, features: sp.csr_matrix) -> np.ndarray:
         """Raw technique scores (one row per text, one column per technique class)."""
-        features = featurize(texts, self.artefact.idf)
         return combine_scores(
             self.artefact.techniques,
             self.artefact.parents,
@@ -53,9 +57,15 @@ class ModelMapper(Mapper):
         )
 
     def map_batch(self, items: Sequence[MapInput]) -> list[list[Candidate]]:
+        return self.map_features(items, self.features([item.text for item in items]))
+
+    def map_features(
+        self, items: Sequence[MapInput], features: sp.csr_matrix
+    ) -> list[list[Candidate]]:
+        """Like ``map_batch``, on features already computed with ``features``."""
         if not items:
             return []
-        scores = self.scores([item.text for item in items])
+        scores = self.scores(features)
         classes = self.artefact.techniques.classes
         a, b, c = self.artefact.calibration
         out: list[list[Candidate]] = []

@@ -11,8 +11,11 @@ from llmnav.mapping.model.artefact import LinearLayer
 
 __all__ = ["HOLDOUT_RULE", "combine_scores", "is_holdout", "parent_of"]
 
-HOLDOUT_RULE = "sha256(record id)[0] < 52"
-"""Development rows left out of training, so evaluation measures unseen rows."""
+HOLDOUT_RULE = "sha256('llmnav-holdout:' + record id)[0] < 52"
+"""Development rows left out of training, so evaluation measures unseen rows.
+
+Salted: the development files were themselves cut from their sources by an
+unsalted sha256 of the id, and the same hash would pick a skewed subset."""
 
 
 def is_holdout(record_id: str) -> bool:
@@ -21,7 +24,7 @@ def is_holdout(record_id: str) -> bool:
     >>> is_holdout("tram2:a86f3cad5bc17afa") in (True, False)
     True
     """
-    return hashlib.sha256(record_id.encode()).digest()[0] < 52
+    return hashlib.sha256(f"llmnav-holdout:{record_id}".encode()).digest()[0] < 52
 
 
 def parent_of(technique_id: str) -> str:

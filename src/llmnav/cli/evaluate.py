@@ -1,0 +1,61 @@
+"""``llmnav eval``: mapping accuracy on the development files, beside a baseline."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from llmnav.cli.render import console, error_console
+from llmnav.errors import ConfigError
+
+__all__ = ["register"]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("eval")(eval_command)
+
+
+def eval_command(
+    bench: Annotated[
+        Path,
+        typer.Option("--bench", help="Folder with the development files (atomic-dev.jsonl, ...)."),
+    ] = Path("../shared/data/bench"),
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Measure the mapper on the development files and a nearest-neighbour baseline.
+
+    Atomic Red Team commands and TRAM sentences are scored on the holdout the
+    shipped model never saw; CyberSecEval prompts only ever measure.
+    """
+    from llmnav.mapping.evaluate import METRICS, evaluate
+
+    if not (bench / "atomic-dev.jsonl").is_file():
+        raise ConfigError(f"No development files in {bench}; pass --bench DIR")
+    with console.status("evaluating") as status:
+        scores = evaluate(bench, progress=lambda m: status.update(f"evaluating: {m}"))
+    if as_json:
+        typer.echo(json.dumps([asdict(s) for s in scores], indent=1))
+        return
+    table = Table(title="llmnav eval (development data)", title_justify="left")
+    table.add_column("data set")
+    table.add_column("system")
+    table.add_column("n", justify="right")
+    for _, header in METRICS:
+        table.add_column(header, justify="right")
+    for score in scores:
+        values = [getattr(score, key) for key, _ in METRICS]
+        table.add_row(
+            score.dataset,
+            score.system,
+            str(score.n),
+            *("" if v is None else f"{v:.3f}" for v in values),
+        )
+    console.print(table)
+    for score in scores:
+        for note in score.notes:
+            error_console.print(f"{score.dataset} / {score.system}: {note}", highlight=False)

@@ -1,0 +1,38 @@
+"""Mapping the actions held in a store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from llmnav.cli import app
+from llmnav.store.duckdb import Store
+
+
+def test_ingest_with_map_writes_hits_with_evidence_and_intent(
+    tmp_path: Path, ingest_data: Path
+) -> None:
+    db = tmp_path / "x.duckdb"
+    args = ["ingest", str(ingest_data / "agent-sessions.jsonl"), "--db", str(db), "--map"]
+    first = CliRunner().invoke(app, args)
+    assert first.exit_code == 0, first.output
+    assert "mapped 11 actions" in first.output
+    with Store.open(db, read_only=True) as store:
+        hits = store.query(
+            "SELECT a.text, h.technique_id, h.tactic_ids, h.evidence, h.attack_version "
+            "FROM actions a JOIN hits h USING (action_id) WHERE h.rank = 1 ORDER BY a.seq"
+        )
+        by_text = {h["text"]: h for h in hits}
+        scan = by_text["nmap -sV -p 22,80,443 10.0.5.0/24"]
+        assert scan["technique_id"] == "T1046"
+        assert scan["tactic_ids"] == ["TA0007"]
+        assert "nmap" in scan["evidence"]
+        assert scan["attack_version"] == "18.1"
+        key = by_text["cat /home/deploy/.ssh/id_rsa"]
+        assert key["technique_id"] == "T1552.004"
+        counts = (store.count("hits"), store.count("action_intent"))
+    again = CliRunner().invoke(app, args)
+    assert again.exit_code == 0
+    with Store.open(db, read_only=True) as store:
+        assert (store.count("hits"), store.count("action_intent")) == counts
