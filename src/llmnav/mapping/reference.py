@@ -76,9 +76,13 @@ class ReferenceMapper(Mapper):
         self.catalog = catalog or load_catalog()
 
     @cached_property
-    def _names(self) -> dict[str, list[tuple[re.Pattern[str], str]]]:
-        """Technique name patterns, indexed by the name's first word (a cheap prefilter)."""
-        by_first: dict[str, list[tuple[re.Pattern[str], str]]] = {}
+    def _names(self) -> dict[str, list[tuple[frozenset[str], re.Pattern[str], str]]]:
+        """Technique name patterns, indexed by the name's first word.
+
+        Each pattern carries the set of the name's words: a name is searched
+        for only when all its words are in the text (a cheap prefilter).
+        """
+        by_first: dict[str, list[tuple[frozenset[str], re.Pattern[str], str]]] = {}
         seen: set[str] = set()
         for technique in self.catalog.techniques():
             name = technique.name.lower()
@@ -86,7 +90,8 @@ class ReferenceMapper(Mapper):
                 continue
             seen.add(name)
             pattern = re.compile(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", re.IGNORECASE)
-            by_first.setdefault(_WORD.findall(name)[0], []).append((pattern, technique.id))
+            words = _WORD.findall(name)
+            by_first.setdefault(words[0], []).append((frozenset(words), pattern, technique.id))
         return by_first
 
     def map_batch(self, items: Sequence[MapInput]) -> list[list[Candidate]]:
@@ -99,9 +104,10 @@ class ReferenceMapper(Mapper):
             if lookup:
                 found.append(Candidate(lookup, ID_SCORE, match.group(0), "technique id"))
         names = self._names
-        for word in set(_WORD.findall(text.lower())) & names.keys():
-            for pattern, technique_id in names[word]:
-                named = pattern.search(text)
+        words = set(_WORD.findall(text.lower()))
+        for word in words & names.keys():
+            for needed, pattern, technique_id in names[word]:
+                named = pattern.search(text) if needed <= words else None
                 if named:
                     found.append(
                         Candidate(technique_id, NAME_SCORE, named.group(0), "technique name")
