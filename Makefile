@@ -19,7 +19,7 @@ $(STAMP): requirements.lock pyproject.toml
 
 demo: venv
 	$(BIN)/llmnav catalog stats
-	$(BIN)/llmnav ingest examples/telemetry/* --db demo-out/demo.duckdb
+	$(BIN)/llmnav ingest examples/telemetry/* --db demo-out/demo.duckdb --map
 	$(BIN)/llmnav sessions --db demo-out/demo.duckdb
 	$(BIN)/llmnav actors --db demo-out/demo.duckdb
 	@echo "Demo database: demo-out/demo.duckdb (rejected records: demo-out/rejected.jsonl)"
