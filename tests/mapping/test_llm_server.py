@@ -11,11 +11,14 @@ import json
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
+from typer.testing import CliRunner
 
 from llmnav.catalog import load_catalog
+from llmnav.cli import app
 from llmnav.mapping.base import MapInput
 from llmnav.mapping.llm import (
     CompletionRequest,
@@ -106,3 +109,24 @@ def test_openai_provider_reports_a_real_401_without_the_key(base_url: str) -> No
         "missing or wrong API key; check the API key (api_key_env)"
     )
     assert "sk-wrong-key" not in str(caught.value)
+
+
+def test_llmnav_map_with_llm_config_adds_the_endpoints_candidates(
+    base_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TEST_LLM_KEY", KEY)
+    config = tmp_path / "llm.yaml"
+    config.write_text(
+        f"llm:\n  provider: openai\n  base_url: {base_url}\n  model: local\n"
+        "  api_key_env: TEST_LLM_KEY\n  timeout_s: 5\n"
+    )
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"id": "a1", "text": "whoami /all", "kind": "command"}\n')
+    out = tmp_path / "out.jsonl"
+    args = ["map", str(source), "-o", str(out), "--llm", str(config), "--explain"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    (line,) = [json.loads(x) for x in out.read_text().splitlines()]
+    whoami = next(t for t in line["techniques"] if t["id"] == "T1033")
+    assert "llm" in whoami["mappers"]
+    assert len(ChatCompletions.seen) == 1

@@ -29,6 +29,10 @@ def map_command(
         Path | None,
         typer.Option("--sigma", help="Directory of Sigma process_creation rules to apply too."),
     ] = None,
+    llm: Annotated[
+        Path | None,
+        typer.Option("--llm", help="LLM mapper settings (YAML or JSON); see docs/llm.md."),
+    ] = None,
     explain: Annotated[
         bool, typer.Option("--explain", help="Add each technique's evidence and mappers.")
     ] = False,
@@ -54,6 +58,7 @@ def map_command(
             workers=workers,
             explain=explain,
             sigma_dir=sigma,
+            llm_config=llm,
             on_progress=on_progress,
         )
     for line, reason in summary.bad_lines[:10]:

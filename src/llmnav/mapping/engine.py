@@ -73,9 +73,11 @@ class MappingEngine:
         catalog: Catalog | None = None,
         *,
         sigma_dir: Path | None = None,
+        llm_config: Path | None = None,
         extra: Sequence[Mapper] = (),
     ) -> MappingEngine:
-        """Rules, explicit references and the learned model (plus Sigma rules when given)."""
+        """Rules, explicit references and the learned model, plus Sigma rules and an LLM
+        mapper when their configuration is given."""
         from llmnav.mapping.registry import builtin_mappers
 
         catalog = catalog or load_catalog()
@@ -84,6 +86,10 @@ class MappingEngine:
             from llmnav.mapping.sigma import SigmaMapper
 
             mappers.append(SigmaMapper.from_directory(sigma_dir))
+        if llm_config is not None:
+            from llmnav.mapping.llm import build_llm_mapper, load_llm_settings
+
+            mappers.append(build_llm_mapper(load_llm_settings(llm_config), catalog))
         return cls(mappers, catalog, IntentModel())
 
     def map(self, items: Sequence[MapInput]) -> list[MappingResult]:

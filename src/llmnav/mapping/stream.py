@@ -113,9 +113,9 @@ def _batches(
 _ENGINE: MappingEngine | None = None
 
 
-def _init_worker(sigma_dir: Path | None) -> None:
+def _init_worker(sigma_dir: Path | None, llm_config: Path | None) -> None:
     global _ENGINE
-    _ENGINE = MappingEngine.default(sigma_dir=sigma_dir)
+    _ENGINE = MappingEngine.default(sigma_dir=sigma_dir, llm_config=llm_config)
 
 
 def _map_lines(engine: MappingEngine, batch: _Batch, explain: bool) -> list[bytes]:
@@ -139,6 +139,7 @@ def map_file(
     workers: int = 1,
     explain: bool = False,
     sigma_dir: Path | None = None,
+    llm_config: Path | None = None,
     engine: MappingEngine | None = None,
     on_progress: Callable[[int, int, MapSummary], None] | None = None,
 ) -> MapSummary:
@@ -150,7 +151,7 @@ def map_file(
     with source.open("rb") as handle, out.open("wb") as sink:
         batches = _batches(handle, text_field, summary)
         if workers <= 1:
-            engine = engine or MappingEngine.default(sigma_dir=sigma_dir)
+            engine = engine or MappingEngine.default(sigma_dir=sigma_dir, llm_config=llm_config)
             for batch, position in batches:
                 for line in _map_lines(engine, batch, explain):
                     sink.write(line + b"\n")
@@ -160,7 +161,7 @@ def map_file(
             return summary
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(
-            workers, mp_context=context, initializer=_init_worker, initargs=(sigma_dir,)
+            workers, mp_context=context, initializer=_init_worker, initargs=(sigma_dir, llm_config)
         ) as pool:
             pending: deque[tuple[Future[list[bytes]], int, int]] = deque()
 
