@@ -36,3 +36,24 @@ def test_ingest_with_map_writes_hits_with_evidence_and_intent(
     assert again.exit_code == 0
     with Store.open(db, read_only=True) as store:
         assert (store.count("hits"), store.count("action_intent")) == counts
+
+
+def test_analyst_labels_from_investigator_tables_top_the_ranking(
+    tmp_path: Path, ingest_data: Path
+) -> None:
+    db = tmp_path / "x.duckdb"
+    args = ["ingest", str(ingest_data / "investigator_actions.csv"), "--db", str(db), "--map"]
+    assert CliRunner().invoke(app, args).exit_code == 0
+    with Store.open(db, read_only=True) as store:
+        labelled = store.query(
+            "SELECT h.technique_id, h.source, h.confidence, "
+            "CAST(e.attrs -> 'analyst_techniques' AS VARCHAR[]) AS labels "
+            "FROM actions a JOIN hits h USING (action_id) "
+            "JOIN events e ON e.event_id = a.event_ids[1] "
+            "WHERE h.rank = 1 AND (e.attrs -> 'analyst_techniques') IS NOT NULL"
+        )
+    assert labelled
+    for row in labelled:
+        if row["labels"]:
+            assert (row["source"], row["confidence"]) == ("analyst", 1.0)
+            assert row["technique_id"] in row["labels"]

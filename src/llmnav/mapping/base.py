@@ -41,6 +41,8 @@ class MapInput:
     kind: TextKind = "request"
     tool_name: str | None = None
     language: str | None = None
+    labels: tuple[str, ...] = ()
+    """Technique ids an analyst gave this action; they always win."""
 
     @classmethod
     def from_action(cls, action: Action) -> MapInput:

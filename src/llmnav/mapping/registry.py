@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from llmnav.catalog import Catalog
+from llmnav.mapping.analyst import AnalystMapper
 from llmnav.mapping.base import Mapper
 from llmnav.mapping.model import ModelMapper
 from llmnav.mapping.reference import ReferenceMapper
@@ -11,7 +12,8 @@ __all__ = ["builtin_mappers"]
 
 
 def builtin_mappers(catalog: Catalog) -> list[Mapper]:
-    """The mappers every mapping run uses: rules, explicit references, the learned model."""
+    """The mappers every mapping run uses: analyst labels, rules, explicit references and
+    the learned model."""
     from llmnav.mapping.rules import RulesMapper
 
-    return [RulesMapper(catalog=catalog), ReferenceMapper(catalog), ModelMapper()]
+    return [AnalystMapper(), RulesMapper(catalog=catalog), ReferenceMapper(catalog), ModelMapper()]

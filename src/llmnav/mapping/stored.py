@@ -25,19 +25,30 @@ def map_stored_actions(
     Re-mapping replaces an action's earlier hits and intent, so running it
     twice gives the same tables.
     """
-    sql = "SELECT action_id, kind, text, tool_name, language FROM actions"
+    sql = (
+        "SELECT a.action_id, a.kind, a.text, a.tool_name, a.language, "
+        "CAST(e.attrs -> 'analyst_techniques' AS VARCHAR[]) "
+        "FROM actions a LEFT JOIN events e ON e.event_id = a.event_ids[1]"
+    )
     params: list[object] = []
     if session_ids is not None:
-        sql += " WHERE session_id IN (SELECT unnest(?))"
+        sql += " WHERE a.session_id IN (SELECT unnest(?))"
         params.append(sorted(session_ids))
-    rows = store.conn.execute(sql + " ORDER BY action_id", params).fetchall()
+    rows = store.conn.execute(sql + " ORDER BY a.action_id", params).fetchall()
     kinds = {"tool_call": "command", "code": "code", "request": "request"}
     version = engine.catalog.version
     for start in range(0, len(rows), BATCH):
         chunk = rows[start : start + BATCH]
         items = [
-            MapInput(a, text or "", kinds.get(kind, "request"), tool, language)  # type: ignore[arg-type]
-            for a, kind, text, tool, language in chunk
+            MapInput(
+                a,
+                text or "",
+                kinds.get(kind, "request"),  # type: ignore[arg-type]
+                tool,
+                language,
+                tuple(labels or ()),
+            )
+            for a, kind, text, tool, language, labels in chunk
         ]
         results = engine.map(items)
         hits = [hit for r in results for hit in r.hits(version, engine.tactics_of)]
