@@ -5,6 +5,11 @@ into one sparse vector, so the model trained on ATT&CK's text and on commands
 reads every kind of input the same way. Hashing keeps no vocabulary: the
 artefact holds only the IDF weights and the classifier weights.
 
+Character n-grams (2 to 5 bytes of the lower-cased, whitespace-collapsed UTF-8
+text) are hashed for a whole batch at once with numpy; words and word pairs
+(command-line switches count as words) with CRC-32. Only numpy and scipy are
+needed, so mapping starts fast.
+
 >>> import numpy as np
 >>> X = featurize(["mimikatz sekurlsa::logonpasswords"], idf=None)
 >>> X.shape == (1, N_FEATURES) and bool(np.isclose((X.multiply(X)).sum(), 1.0))
@@ -13,13 +18,13 @@ True
 
 from __future__ import annotations
 
+import re
+import zlib
 from collections.abc import Sequence
+from itertools import pairwise
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import HashingVectorizer
-from sklearn.preprocessing import normalize
-from sklearn.utils import murmurhash3_32
 
 __all__ = ["CHAR_FEATURES", "N_FEATURES", "WORD_FEATURES", "featurize", "tokens"]
 
@@ -27,53 +32,83 @@ CHAR_FEATURES = 1 << 20
 WORD_FEATURES = 1 << 19
 N_FEATURES = CHAR_FEATURES + WORD_FEATURES
 
-TOKEN_PATTERN = r"[A-Za-z0-9_$]{2,}|-[A-Za-z]\w*|/[A-Za-z]\w*"
+TOKEN_PATTERN = r"[a-z0-9_$]{2,}|-[a-z]\w*|/[a-z]\w*"
 """Words, and command-line switches in both styles (``-enc``, ``/create``)."""
 
 MAX_CHARS = 4000
 """Longer inputs are cut: the head of a command or request carries the signal."""
 
-_CHARS = HashingVectorizer(
-    analyzer="char_wb",
-    ngram_range=(2, 5),
-    n_features=CHAR_FEATURES,
-    alternate_sign=False,
-    norm=None,
-    dtype=np.float32,
-)
-_WORDS = HashingVectorizer(
-    analyzer="word",
-    token_pattern=TOKEN_PATTERN,
-    ngram_range=(1, 2),
-    n_features=WORD_FEATURES,
-    alternate_sign=False,
-    norm=None,
-    dtype=np.float32,
-)
-_UNIGRAMS = HashingVectorizer(
-    analyzer="word",
-    token_pattern=TOKEN_PATTERN,
-    n_features=WORD_FEATURES,
-    alternate_sign=False,
-    norm=None,
-    dtype=np.float32,
-)
-_SPLIT = _UNIGRAMS.build_analyzer()
+_TOKEN = re.compile(TOKEN_PATTERN)
+_SPACE = re.compile(r"\s+")
+_FNV_OFFSET = np.uint64(14695981039346656037)
+_FNV_PRIME = np.uint64(1099511628211)
+_MIX = np.uint64(0xFF51AFD7ED558CCD)
+_SHIFT = np.uint64(33)
 
 
-def _block(vectorizer: HashingVectorizer, texts: Sequence[str]) -> sp.csr_matrix:
-    counts = vectorizer.transform(texts)
-    counts.data = np.log1p(counts.data)
-    return normalize(counts)
+def _char_counts(texts: Sequence[str]) -> sp.csr_matrix:
+    """Counts of hashed byte n-grams (2-5), computed for the whole batch in numpy."""
+    parts = [
+        (" " + _SPACE.sub(" ", t[:MAX_CHARS].lower()).strip() + " ").encode("utf-8", "replace")
+        for t in texts
+    ]
+    lengths = np.fromiter((len(p) for p in parts), dtype=np.int64, count=len(parts))
+    data = np.frombuffer(b"".join(parts), dtype=np.uint8).astype(np.uint64)
+    row = np.repeat(np.arange(len(parts), dtype=np.int64), lengths)
+    keys = []
+    for n in range(2, 6):
+        m = len(data) - n + 1
+        if m <= 0:
+            continue
+        h = np.full(m, _FNV_OFFSET ^ np.uint64(n), dtype=np.uint64)
+        for j in range(n):
+            h = (h ^ data[j : j + m]) * _FNV_PRIME
+        h ^= h >> _SHIFT
+        h *= _MIX
+        h ^= h >> _SHIFT
+        inside = row[:m] == row[n - 1 : n - 1 + m]  # an n-gram never spans two texts
+        column = (h[inside] % np.uint64(CHAR_FEATURES)).astype(np.int64)
+        keys.append(row[:m][inside] * CHAR_FEATURES + column)
+    return _from_keys(keys, len(texts), CHAR_FEATURES)
+
+
+def _word_column(word: str) -> int:
+    return zlib.crc32(word.encode("utf-8", "replace")) % WORD_FEATURES
+
+
+def _word_counts(texts: Sequence[str]) -> sp.csr_matrix:
+    """Counts of hashed words and word pairs."""
+    keys: list[int] = []
+    for i, text in enumerate(texts):
+        words = _TOKEN.findall(text[:MAX_CHARS].lower())
+        grams = words + [f"{a} {b}" for a, b in pairwise(words)]
+        base = i * WORD_FEATURES
+        keys.extend(base + _word_column(g) for g in grams)
+    return _from_keys([np.asarray(keys, dtype=np.int64)], len(texts), WORD_FEATURES)
+
+
+def _from_keys(keys: list[np.ndarray], n_rows: int, n_columns: int) -> sp.csr_matrix:
+    flat = np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
+    unique, counts = np.unique(flat, return_counts=True)
+    values = np.log1p(counts).astype(np.float32)
+    matrix = sp.csr_matrix(
+        (values, (unique // n_columns, unique % n_columns)), shape=(n_rows, n_columns)
+    )
+    return _normalize(matrix)
+
+
+def _normalize(matrix: sp.csr_matrix) -> sp.csr_matrix:
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sp.csr_matrix(sp.diags(1.0 / norms) @ matrix, dtype=np.float32)
 
 
 def featurize(texts: Sequence[str], idf: np.ndarray | None) -> sp.csr_matrix:
     """L2-normalised TF-IDF vectors of ``texts`` (``idf=None``: plain log TF, for fitting)."""
-    cut = [t[:MAX_CHARS] for t in texts]
-    matrix = sp.hstack([_block(_CHARS, cut), _block(_WORDS, cut)], format="csr")
+    matrix = sp.hstack([_char_counts(texts), _word_counts(texts)], format="csr")
     if idf is not None:
         matrix = sp.csr_matrix(matrix.multiply(idf.reshape(1, -1)))
-    return normalize(matrix).astype(np.float32)
+    return _normalize(matrix)
 
 
 def tokens(text: str) -> list[tuple[str, int]]:
@@ -82,8 +117,7 @@ def tokens(text: str) -> list[tuple[str, int]]:
     >>> [word for word, _ in tokens("net user /domain; net group")]
     ['net', 'user', '/domain', 'group']
     """
-    # The column HashingVectorizer gives a word, without building a matrix per text.
     return [
-        (word, CHAR_FEATURES + abs(murmurhash3_32(word, seed=0)) % WORD_FEATURES)
-        for word in dict.fromkeys(_SPLIT(text[:MAX_CHARS]))
+        (word, CHAR_FEATURES + _word_column(word))
+        for word in dict.fromkeys(_TOKEN.findall(text[:MAX_CHARS].lower()))
     ]
