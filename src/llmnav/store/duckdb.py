@@ -13,7 +13,8 @@ is missing.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from operator import attrgetter
 from pathlib import Path
@@ -204,6 +205,25 @@ class Store:
             store.conn.execute(SCHEMA)
         return store
 
+    def _insert(self, sql: str, batch: pa.Table) -> None:
+        """Run ``sql`` with the Arrow table ``batch`` visible to it as ``batch``."""
+        self.conn.register("batch", batch)
+        try:
+            self.conn.execute(sql)
+        finally:
+            self.conn.unregister("batch")
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Everything inside commits together or not at all."""
+        self.conn.execute("BEGIN TRANSACTION")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
     def close(self) -> None:
         self.conn.close()
 
@@ -239,18 +259,15 @@ class Store:
         wholly inside this batch, so a killed run never leaves such a session's
         events without its actions.
         """
-        self.conn.execute("BEGIN TRANSACTION")
-        try:
+        with self.transaction():
             before = self.count("events")
             if events.num_rows:
-                self.conn.register("batch", events)
-                self.conn.execute(_INSERT_NEW_EVENTS)
-                self.conn.unregister("batch")
+                self._insert(_INSERT_NEW_EVENTS, events)
             new = self.count("events") - before
             if actions is not None and actions.num_rows:
-                self.conn.register("action_batch", actions)
-                self.conn.execute("INSERT INTO actions SELECT * FROM action_batch")
-                self.conn.unregister("action_batch")
+                self._insert(
+                    "action_batch", actions, "INSERT INTO actions SELECT * FROM action_batch"
+                )
             if rejected:
                 now = datetime.now(UTC)
                 self.conn.executemany(
@@ -260,10 +277,6 @@ class Store:
                         for r in rejected
                     ],
                 )
-            self.conn.execute("COMMIT")
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
         return new
 
     def count_actions(self, session_ids: Iterable[str]) -> int:
@@ -299,46 +312,36 @@ class Store:
 
     def replace_actions(self, session_ids: Sequence[str], actions: Sequence[Action]) -> None:
         """Make ``actions`` the actions of ``session_ids`` (one transaction)."""
-        self.conn.execute("BEGIN TRANSACTION")
-        try:
+        with self.transaction():
             self.conn.execute(
                 "DELETE FROM actions WHERE session_id IN (SELECT unnest(?))", [list(session_ids)]
             )
             if actions:
-                self.conn.register("action_batch", actions_table(actions))
-                self.conn.execute("INSERT INTO actions SELECT * FROM action_batch")
-                self.conn.unregister("action_batch")
-            self.conn.execute("COMMIT")
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
+                self._insert(
+                    "action_batch",
+                    actions_table(actions),
+                    "INSERT INTO actions SELECT * FROM action_batch",
+                )
 
     def replace_mappings(
         self, action_ids: Sequence[str], hits: Sequence[TechniqueHit], intents: Sequence[float]
     ) -> None:
         """Make ``hits`` and ``intents`` the mapping of ``action_ids`` (one transaction)."""
-        self.conn.execute("BEGIN TRANSACTION")
-        try:
+        with self.transaction():
             ids = list(action_ids)
             for table in ("hits", "action_intent"):
                 self.conn.execute(
                     f"DELETE FROM {table} WHERE action_id IN (SELECT unnest(?))", [ids]
                 )
             if hits:
-                self.conn.register("hit_batch", _arrow_table(hits, HIT_FIELDS, _HIT_TYPES))
-                self.conn.execute("INSERT INTO hits SELECT * FROM hit_batch")
-                self.conn.unregister("hit_batch")
-            if ids:
-                self.conn.register(
-                    "intent_batch",
-                    pa.table({"action_id": ids, "intent": pa.array(intents, pa.float64())}),
+                self._insert(
+                    "hit_batch",
+                    _arrow_table(hits, HIT_FIELDS, _HIT_TYPES),
+                    "INSERT INTO hits SELECT * FROM hit_batch",
                 )
-                self.conn.execute("INSERT INTO action_intent SELECT * FROM intent_batch")
-                self.conn.unregister("intent_batch")
-            self.conn.execute("COMMIT")
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
+            if ids:
+                intent = pa.table({"action_id": ids, "intent": pa.array(intents, pa.float64())})
+                self._insert("INSERT INTO action_intent SELECT * FROM batch", intent)
 
     def refresh_summaries(self) -> None:
         """Rebuild the sessions and actors tables from events and actions."""
