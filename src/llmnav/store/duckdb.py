@@ -265,9 +265,7 @@ class Store:
                 self._insert(_INSERT_NEW_EVENTS, events)
             new = self.count("events") - before
             if actions is not None and actions.num_rows:
-                self._insert(
-                    "action_batch", actions, "INSERT INTO actions SELECT * FROM action_batch"
-                )
+                self._insert("INSERT INTO actions SELECT * FROM batch", actions)
             if rejected:
                 now = datetime.now(UTC)
                 self.conn.executemany(
@@ -317,11 +315,7 @@ class Store:
                 "DELETE FROM actions WHERE session_id IN (SELECT unnest(?))", [list(session_ids)]
             )
             if actions:
-                self._insert(
-                    "action_batch",
-                    actions_table(actions),
-                    "INSERT INTO actions SELECT * FROM action_batch",
-                )
+                self._insert("INSERT INTO actions SELECT * FROM batch", actions_table(actions))
 
     def replace_mappings(
         self, action_ids: Sequence[str], hits: Sequence[TechniqueHit], intents: Sequence[float]
@@ -334,11 +328,8 @@ class Store:
                     f"DELETE FROM {table} WHERE action_id IN (SELECT unnest(?))", [ids]
                 )
             if hits:
-                self._insert(
-                    "hit_batch",
-                    _arrow_table(hits, HIT_FIELDS, _HIT_TYPES),
-                    "INSERT INTO hits SELECT * FROM hit_batch",
-                )
+                hit_table = _arrow_table(hits, HIT_FIELDS, _HIT_TYPES)
+                self._insert("INSERT INTO hits SELECT * FROM batch", hit_table)
             if ids:
                 intent = pa.table({"action_id": ids, "intent": pa.array(intents, pa.float64())})
                 self._insert("INSERT INTO action_intent SELECT * FROM batch", intent)
