@@ -126,6 +126,12 @@ def eval_section(scores: list[dict[str, Any]]) -> str:
     for s in scores:
         cells = ["" if s[k] is None else f"{s[k]:.3f}" for k, _ in keys]
         rows.append(f"| {s['dataset']} | {s['system']} | {s['n']} | " + " | ".join(cells) + " |")
+    calibration = [
+        f"- {s['dataset']}: exact@1 by first-technique confidence "
+        + ", ".join(f">={low:g}: {acc:.2f} (n={n})" for low, acc, n in s["reliability"])
+        for s in scores
+        if s["system"] == "llmnav" and s["reliability"]
+    ]
     return "\n".join(
         [
             "## Mapping accuracy (`llmnav eval`)",
@@ -136,6 +142,10 @@ def eval_section(scores: list[dict[str, Any]]) -> str:
             "data in the same run.",
             "",
             *rows,
+            "",
+            "Calibration (llmnav): accuracy rises with confidence.",
+            "",
+            *calibration,
             "",
         ]
     )

@@ -57,5 +57,10 @@ def eval_command(
         )
     console.print(table)
     for score in scores:
+        if score.reliability and score.system == "llmnav":
+            bins = ", ".join(f">={low:g}: {acc:.2f} (n={n})" for low, acc, n in score.reliability)
+            console.print(
+                f"{score.dataset}: exact@1 by confidence {bins}", highlight=False, soft_wrap=True
+            )
         for note in score.notes:
             error_console.print(f"{score.dataset} / {score.system}: {note}", highlight=False)

@@ -26,7 +26,7 @@ from llmnav.mapping.engine import MappingEngine, MappingResult
 from llmnav.mapping.model.corpus import DevData, attack_corpus, intent_corpus
 from llmnav.mapping.model.scoring import parent_of
 
-__all__ = ["METRICS", "Baseline", "DatasetScores", "Prediction", "evaluate"]
+__all__ = ["METRICS", "Baseline", "DatasetScores", "Prediction", "evaluate", "reliability"]
 
 METRICS = (
     ("exact_top1", "exact@1"),
@@ -49,6 +49,8 @@ class Prediction:
     techniques: list[str]
     tactics: list[str]
     intent: float
+    confidence: float = 0.0
+    """Confidence in the first technique (similarity, for the baseline)."""
 
 
 @dataclass
@@ -65,6 +67,8 @@ class DatasetScores:
     intent_auc: float | None = None
     intent_fpr_at_05: float | None = None
     intent_tpr_at_05: float | None = None
+    reliability: list[tuple[float, float, int]] = field(default_factory=list)
+    """(bin floor, exact top-1 accuracy, count) per bin of first-technique confidence."""
     notes: list[str] = field(default_factory=list)
 
 
@@ -118,7 +122,10 @@ def evaluate(
             results.extend(engine.map(batch))
         return [
             Prediction(
-                [r.technique_id for r in res.techniques], [t for t, _ in res.tactics], res.intent
+                [r.technique_id for r in res.techniques],
+                [t for t, _ in res.tactics],
+                res.intent,
+                res.techniques[0].confidence if res.techniques else 0.0,
             )
             for res in results
         ]
@@ -132,7 +139,7 @@ def evaluate(
             tactics = _distinct([t for label in ranked for t in tactics_of.get(label, ())])
             weight = sum(s for _, s in intents) or 1.0
             intent = sum(s for label, s in intents if label == "1") / weight
-            predictions.append(Prediction(ranked, tactics, intent))
+            predictions.append(Prediction(ranked, tactics, intent, techniques[0][1]))
         return predictions
 
     scores: list[DatasetScores] = []
@@ -178,7 +185,33 @@ def _technique_scores(
         wanted = {t for x in labels for t in tactics_of.get(x, ())}
         tactic += bool(prediction.tactics) and prediction.tactics[0] in wanted
     n = len(truth)
-    return DatasetScores(dataset, system, n, exact / n, parent / n, top3 / n, tactic / n)
+    scores = DatasetScores(dataset, system, n, exact / n, parent / n, top3 / n, tactic / n)
+    scores.reliability = reliability(
+        [p.confidence for p in predictions],
+        [
+            bool(p.techniques) and p.techniques[0] in labels
+            for p, labels in zip(predictions, truth, strict=True)
+        ],
+    )
+    return scores
+
+
+def reliability(
+    confidence: Sequence[float],
+    correct: Sequence[bool],
+    floors: Sequence[float] = (0, 0.25, 0.5, 0.75),
+) -> list[tuple[float, float, int]]:
+    """Accuracy per confidence bin: a calibrated mapper's accuracy rises with confidence.
+
+    >>> reliability([0.1, 0.2, 0.9, 0.8], [False, True, True, True], floors=(0, 0.5))
+    [(0, 0.5, 2), (0.5, 1.0, 2)]
+    """
+    bins = []
+    for low, high in zip(floors, [*floors[1:], 1.01], strict=True):
+        picked = [ok for c, ok in zip(confidence, correct, strict=True) if low <= c < high]
+        if picked:
+            bins.append((low, sum(picked) / len(picked), len(picked)))
+    return bins
 
 
 def _prompt_scores(
