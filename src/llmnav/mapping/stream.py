@@ -113,9 +113,9 @@ def _batches(
 _ENGINE: MappingEngine | None = None
 
 
-def _init_worker(sigma_dir: Path | None, llm_config: Path | None) -> None:
+def _init_worker(options: dict[str, Any]) -> None:
     global _ENGINE
-    _ENGINE = MappingEngine.default(sigma_dir=sigma_dir, llm_config=llm_config)
+    _ENGINE = MappingEngine.default(**options)
 
 
 def _map_lines(engine: MappingEngine, batch: _Batch, explain: bool) -> list[bytes]:
@@ -140,6 +140,7 @@ def map_file(
     explain: bool = False,
     sigma_dir: Path | None = None,
     llm_config: Path | None = None,
+    semantic: bool = False,
     engine: MappingEngine | None = None,
     on_progress: Callable[[int, int, MapSummary], None] | None = None,
 ) -> MapSummary:
@@ -148,10 +149,15 @@ def map_file(
         raise IngestError(f"File not found: {source}")
     total = source.stat().st_size
     summary = MapSummary()
+    options: dict[str, Any] = {
+        "sigma_dir": sigma_dir,
+        "llm_config": llm_config,
+        "semantic": semantic,
+    }
     with source.open("rb") as handle, out.open("wb") as sink:
         batches = _batches(handle, text_field, summary)
         if workers <= 1:
-            engine = engine or MappingEngine.default(sigma_dir=sigma_dir, llm_config=llm_config)
+            engine = engine or MappingEngine.default(**options)
             for batch, position in batches:
                 for line in _map_lines(engine, batch, explain):
                     sink.write(line + b"\n")
@@ -161,7 +167,7 @@ def map_file(
             return summary
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(
-            workers, mp_context=context, initializer=_init_worker, initargs=(sigma_dir, llm_config)
+            workers, mp_context=context, initializer=_init_worker, initargs=(options,)
         ) as pool:
             pending: deque[tuple[Future[list[bytes]], int, int]] = deque()
 
