@@ -87,13 +87,14 @@ class ModelMapper(Mapper):
         weights = self.artefact.techniques.weights
         start, end = weights.indptr[column], weights.indptr[column + 1]
         indices, values = weights.indices[start:end], weights.data[start:end]
-        found = []
-        for word, feature in tokens(text):
-            position = np.searchsorted(indices, feature)
-            if position < len(indices) and indices[position] == feature and values[position] > 0:
-                found.append((float(values[position]), word))
-        found.sort(reverse=True)
-        return ", ".join(word for _, word in found[:limit])
+        words = tokens(text)
+        if not words or not len(indices):
+            return ""
+        features = np.fromiter((f for _, f in words), dtype=np.int64, count=len(words))
+        positions = np.minimum(np.searchsorted(indices, features), len(indices) - 1)
+        weight = np.where(indices[positions] == features, values[positions], 0.0)
+        best = [i for i in np.argsort(-weight, kind="stable")[:limit] if weight[i] > 0]
+        return ", ".join(words[i][0] for i in best)
 
 
 def _sigmoid(x: float) -> float:
