@@ -51,6 +51,36 @@ class ModelArtefact:
     intent: LinearLayer
     header: dict[str, Any]
 
+    @cached_property
+    def _stacked(self) -> tuple[sp.csr_matrix, dict[str, slice]]:
+        # All three layers in one feature-major matrix: one sparse product per batch.
+        layers = {"techniques": self.techniques, "parents": self.parents, "intent": self.intent}
+        stacked = sp.csr_matrix(sp.vstack([layer.weights for layer in layers.values()]).T)
+        columns, start = {}, 0
+        for name, layer in layers.items():
+            columns[name] = slice(start, start + layer.weights.shape[0])
+            start += layer.weights.shape[0]
+        return stacked, columns
+
+    def layer_scores(self, features: sp.csr_matrix) -> dict[str, np.ndarray]:
+        """Scores of every layer (``techniques``, ``parents``, ``intent``) for ``features``.
+
+        The last batch's result is kept, so the mapper and the intent model
+        reading the same features share one product.
+        """
+        last = self.__dict__.get("_last")
+        if last is not None and last[0] is features:
+            return last[1]  # type: ignore[no-any-return]
+        stacked, columns = self._stacked
+        product = features @ stacked
+        dense = product.toarray() if sp.issparse(product) else np.asarray(product)
+        scores = {
+            name: np.asarray(dense[:, cols] + getattr(self, name).bias, dtype=np.float32)
+            for name, cols in columns.items()
+        }
+        self.__dict__["_last"] = (features, scores)
+        return scores
+
     @property
     def parent_weight(self) -> float:
         return float(self.header["parent_weight"])

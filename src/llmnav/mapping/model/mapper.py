@@ -18,7 +18,7 @@ import scipy.sparse as sp
 from llmnav.mapping.base import Candidate, MapInput, Mapper
 from llmnav.mapping.model.artefact import DEFAULT_PATH, ModelArtefact
 from llmnav.mapping.model.features import featurize, tokens
-from llmnav.mapping.model.scoring import combine_scores
+from llmnav.mapping.model.scoring import lift_parents
 
 __all__ = ["ModelMapper", "load_artefact"]
 
@@ -49,10 +49,12 @@ class ModelMapper(Mapper):
 
     def scores(self, features: sp.csr_matrix) -> np.ndarray:
         """Raw technique scores (one row per text, one column per technique class)."""
-        return combine_scores(
-            self.artefact.techniques,
-            self.artefact.parents,
-            features,
+        layers = self.artefact.layer_scores(features)
+        return lift_parents(
+            layers["techniques"],
+            layers["parents"],
+            self.artefact.techniques.classes,
+            self.artefact.parents.classes,
             self.artefact.parent_weight,
         )
 

@@ -9,7 +9,7 @@ import scipy.sparse as sp
 
 from llmnav.mapping.model.artefact import LinearLayer
 
-__all__ = ["HOLDOUT_RULE", "combine_scores", "is_holdout", "parent_of"]
+__all__ = ["HOLDOUT_RULE", "combine_scores", "is_holdout", "lift_parents", "parent_of"]
 
 HOLDOUT_RULE = "sha256('llmnav-holdout:' + record id)[0] < 52"
 """Development rows left out of training, so evaluation measures unseen rows.
@@ -41,9 +41,24 @@ def combine_scores(
     so it is surer about the family; adding it keeps sub-techniques of the
     right family on top.
     """
-    scores = techniques.scores(features)
-    parent_scores = parents.scores(features)
-    column = {name: i for i, name in enumerate(parents.classes)}
-    index = np.asarray([column.get(parent_of(str(t)), -1) for t in techniques.classes])
+    return lift_parents(
+        techniques.scores(features),
+        parents.scores(features),
+        techniques.classes,
+        parents.classes,
+        parent_weight,
+    )
+
+
+def lift_parents(
+    scores: np.ndarray,
+    parent_scores: np.ndarray,
+    technique_classes: np.ndarray,
+    parent_classes: np.ndarray,
+    parent_weight: float,
+) -> np.ndarray:
+    """``scores`` plus ``parent_weight`` times the score of each technique's parent."""
+    column = {name: i for i, name in enumerate(parent_classes)}
+    index = np.asarray([column.get(parent_of(str(t)), -1) for t in technique_classes])
     lifted = np.where(index >= 0, parent_scores[:, np.maximum(index, 0)], 0.0)
     return np.asarray(scores + parent_weight * lifted, dtype=np.float32)
