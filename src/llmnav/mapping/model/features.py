@@ -98,9 +98,14 @@ def _from_keys(keys: list[np.ndarray], n_rows: int, n_columns: int) -> sp.csr_ma
 
 
 def _normalize(matrix: sp.csr_matrix) -> sp.csr_matrix:
-    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    """Rows scaled to unit L2 norm (empty rows stay empty)."""
+    matrix = sp.csr_matrix(matrix, dtype=np.float32)
+    row_lengths = np.diff(matrix.indptr)
+    rows = np.repeat(np.arange(matrix.shape[0]), row_lengths)
+    norms = np.sqrt(np.bincount(rows, weights=matrix.data**2, minlength=matrix.shape[0]))
     norms[norms == 0] = 1.0
-    return sp.csr_matrix(sp.diags(1.0 / norms) @ matrix, dtype=np.float32)
+    matrix.data /= np.repeat(norms, row_lengths).astype(np.float32)
+    return matrix
 
 
 def featurize(texts: Sequence[str], idf: np.ndarray | None) -> sp.csr_matrix:
