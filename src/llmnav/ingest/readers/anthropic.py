@@ -31,6 +31,7 @@ own (field ``messages[2].content[1].type``, or ``[3].messages[2]...`` inside a
 JSON list); the conversation's other messages are kept.
 
 >>> from pathlib import Path
+>>> from llmnav.ingest.readers.base import Head
 >>> AnthropicReader().sniff(Head(Path("t.jsonl"), b"", {"messages": [], "system": "x"}))
 90
 """
@@ -44,10 +45,10 @@ from datetime import datetime
 from typing import Any
 
 from llmnav.errors import RecordError
-from llmnav.ingest.readers.base import Head, Reader, Source, as_text, reject
-from llmnav.ingest.readers.dialects import anthropic_signals, openai_signals
+from llmnav.ingest.readers.base import Source, as_text, reject
 from llmnav.ingest.readers.fields import check_choice
-from llmnav.ingest.readers.jsonrecords import JsonRecord, iter_json_records, join_field
+from llmnav.ingest.readers.jsonrecords import JsonRecord, join_field
+from llmnav.ingest.readers.messages import MessagesReader, Part, split_log_record
 from llmnav.records import INTERFACES, Event, Rejected, stable_id
 
 __all__ = ["AnthropicReader"]
@@ -65,19 +66,6 @@ _UNSEEN_BLOCKS = frozenset({"thinking", "redacted_thinking"})
 
 
 @dataclass(slots=True)
-class _Part:
-    """An event before it gets its ids and sequence number."""
-
-    role: str
-    kind: str
-    text: str = ""
-    tool_name: str | None = None
-    tool_input: str | None = None
-    call_id: str | None = None
-    attrs: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(slots=True)
 class _Conversation:
     session_id: str
     actor_id: str
@@ -92,57 +80,24 @@ class _Conversation:
     tool_names: dict[str, str] = field(default_factory=dict)
 
 
-class AnthropicReader(Reader):
+class AnthropicReader(MessagesReader):
     name = "anthropic"
     description = "Anthropic Messages transcripts and request/response logs (JSONL or JSON)"
+    signal_scores = (10, 90, 40)
+    text_scores = (10, 60, 20)
 
-    def sniff(self, head: Head) -> int:
-        first = head.first
-        if not isinstance(first, dict):
-            return _sniff_text(head.text)
-        request, response = first.get("request"), first.get("response")
-        if isinstance(request, dict) and isinstance(request.get("messages"), list):
-            if isinstance(response, dict) and "choices" in response:
-                return 0
-            if isinstance(response, dict) and (
-                response.get("type") == "message" or isinstance(response.get("content"), list)
-            ):
-                return 95
-            first = {**first, **request}
-        messages = first.get("messages")
-        if not isinstance(messages, list) or {"steps", "resourceSpans"} & first.keys():
+    def _sniff_response(self, response: Any) -> int | None:
+        if isinstance(response, dict) and "choices" in response:
             return 0
-        if openai_signals(first, messages):
-            return 10
-        if anthropic_signals(first, messages):
-            return 90
-        return 40
-
-    def read(self, source: Source) -> Iterator[Event | Rejected]:
-        for record in iter_json_records(source, self.name):
-            if isinstance(record, Rejected):
-                yield record
-                continue
-            try:
-                conversation = self._conversation(record)
-            except RecordError as exc:
-                yield reject(source, exc, record.raw, self.name)
-                continue
-            yield from self._events(source, record, conversation)
+        if isinstance(response, dict) and (
+            response.get("type") == "message" or isinstance(response.get("content"), list)
+        ):
+            return 95
+        return None
 
     def _conversation(self, rec: JsonRecord) -> _Conversation:
         obj = rec.value
-        conv, base, response = obj, "", None
-        if "request" in obj or "response" in obj:
-            conv, base = _object(obj.get("request"), "request", rec), "request"
-            if obj.get("response") is not None:
-                response = _object(obj["response"], "response", rec)
-        messages = conv.get("messages")
-        if not isinstance(messages, list):
-            raise RecordError(
-                f"expected a list of messages, got {type(messages).__name__}",
-                rec.at(join_field(base, "messages")),
-            )
+        conv, base, response, messages = split_log_record(rec)
         items: list[tuple[str, Any]] = []
         if conv.get("system") not in (None, "", []):
             items.append(
@@ -221,40 +176,12 @@ class AnthropicReader(Reader):
             for index, part in enumerate(parts):
                 if seq == 0 and conv.extras:
                     part.attrs["session"] = conv.extras
-                yield Event(
-                    event_id=stable_id(
-                        "ev",
-                        self.name,
-                        conv.session_id,
-                        path,
-                        index,
-                        part.role,
-                        part.kind,
-                        part.text,
-                        part.tool_name,
-                        part.tool_input,
-                        part.call_id,
-                    ),
-                    actor_id=conv.actor_id,
-                    session_id=conv.session_id,
-                    seq=seq,
-                    role=part.role,  # type: ignore[arg-type]
-                    kind=part.kind,  # type: ignore[arg-type]
-                    text=part.text,
-                    ts=ts or conv.ts,
-                    interface=conv.interface,  # type: ignore[arg-type]
-                    tool_name=part.tool_name,
-                    tool_input=part.tool_input,
-                    call_id=part.call_id,
-                    model=conv.model,
-                    attrs=part.attrs,
-                    source=str(rec.at(path)),
-                )
+                yield self._event(rec, conv, path, index, seq, part, ts or conv.ts, conv.model)
                 seq += 1
 
     def _message(
         self, rec: JsonRecord, path: str, message: Any, conv: _Conversation
-    ) -> tuple[list[_Part], datetime | None]:
+    ) -> tuple[list[Part], datetime | None]:
         if not isinstance(message, dict):
             raise RecordError(
                 f"expected a message object, got {type(message).__name__}", rec.at(path)
@@ -284,9 +211,9 @@ class AnthropicReader(Reader):
 
     def _content(
         self, rec: JsonRecord, path: str, content: Any, role: str, conv: _Conversation
-    ) -> list[_Part]:
+    ) -> list[Part]:
         if isinstance(content, str):
-            return [_Part(role, "message", content)]
+            return [Part(role, "message", content)]
         if content is None:
             return []
         if not isinstance(content, list):
@@ -294,14 +221,14 @@ class AnthropicReader(Reader):
                 f"expected text or a list of content blocks, got {type(content).__name__}",
                 rec.at(path),
             )
-        parts: list[_Part] = []
+        parts: list[Part] = []
         texts: list[str] = []
         summaries: list[dict[str, Any]] = []
 
         def flush() -> None:
             if texts or summaries:
                 attrs: dict[str, Any] = {"blocks": list(summaries)} if summaries else {}
-                parts.append(_Part(role, "message", "\n".join(texts), attrs=attrs))
+                parts.append(Part(role, "message", "\n".join(texts), attrs=attrs))
             texts.clear()
             summaries.clear()
 
@@ -339,7 +266,7 @@ class AnthropicReader(Reader):
         block: dict[str, Any],
         block_type: str,
         conv: _Conversation,
-    ) -> _Part:
+    ) -> Part:
         name = rec.text(block, "name", where)
         if not name:
             raise RecordError("tool_use block has no name", rec.at(join_field(where, "name")))
@@ -349,7 +276,7 @@ class AnthropicReader(Reader):
         attrs = {k: v for k, v in block.items() if k not in _TOOL_USE_KEYS}
         if block_type != "tool_use":
             attrs["block_type"] = block_type
-        return _Part(
+        return Part(
             "assistant", "tool_call", "", name, as_text(block.get("input", {})), call_id, attrs
         )
 
@@ -360,7 +287,7 @@ class AnthropicReader(Reader):
         block: dict[str, Any],
         block_type: str,
         conv: _Conversation,
-    ) -> _Part:
+    ) -> Part:
         call_id = rec.text(block, "tool_use_id", where)
         attrs = {k: v for k, v in block.items() if k not in _TOOL_RESULT_KEYS}
         if block_type != "tool_result":
@@ -369,7 +296,7 @@ class AnthropicReader(Reader):
             attrs["is_error"] = True
         text = self._result_text(rec, join_field(where, "content"), block.get("content"), attrs)
         tool_name = conv.tool_names.get(call_id) if call_id else None
-        return _Part("tool", "tool_result", text, tool_name, None, call_id, attrs)
+        return Part("tool", "tool_result", text, tool_name, None, call_id, attrs)
 
     def _result_text(self, rec: JsonRecord, path: str, content: Any, attrs: dict[str, Any]) -> str:
         if not isinstance(content, list):
@@ -387,12 +314,6 @@ class AnthropicReader(Reader):
         if summaries:
             attrs["blocks"] = summaries
         return "\n".join(texts)
-
-
-def _object(value: Any, name: str, rec: JsonRecord) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise RecordError(f"expected an object, got {type(value).__name__}", rec.at(name))
-    return value
 
 
 def _block_type(rec: JsonRecord, where: str, block: Any) -> str:
@@ -437,15 +358,3 @@ def _has_tool_blocks(message: Any) -> bool:
         and block["type"].endswith(("tool_use", "tool_result"))
         for block in message["content"]
     )
-
-
-def _sniff_text(text: str) -> int:
-    """A guess from the raw text when the first record is too long to parse whole."""
-    start = text[:8192]
-    if '"messages"' not in start or '"resourceSpans"' in start:
-        return 0
-    if any(f'"{word}"' in start for word in ("tool_calls", "tool_call_id", "choices")):
-        return 10
-    if any(f'"{word}"' in start for word in ("tool_use", "tool_result", "stop_reason")):
-        return 60
-    return 20

@@ -28,6 +28,7 @@ defaults to ``agent`` when tools appear, else ``api``. A bad message is
 rejected on its own (field ``messages[2].tool_calls[0].function.name``).
 
 >>> from pathlib import Path
+>>> from llmnav.ingest.readers.base import Head
 >>> OpenAIReader().sniff(Head(Path("c.jsonl"), b"", {"messages": [{"role": "tool"}]}))
 90
 """
@@ -41,10 +42,10 @@ from datetime import datetime
 from typing import Any
 
 from llmnav.errors import RecordError
-from llmnav.ingest.readers.base import Head, Reader, Source, as_text, reject
-from llmnav.ingest.readers.dialects import anthropic_signals, openai_signals
+from llmnav.ingest.readers.base import Source, as_text, reject
 from llmnav.ingest.readers.fields import check_choice
-from llmnav.ingest.readers.jsonrecords import JsonRecord, iter_json_records, join_field
+from llmnav.ingest.readers.jsonrecords import JsonRecord, join_field
+from llmnav.ingest.readers.messages import MessagesReader, Part, object_at, split_log_record
 from llmnav.records import INTERFACES, Event, Rejected, stable_id
 
 __all__ = ["OpenAIReader"]
@@ -83,19 +84,6 @@ _MESSAGE_KEYS = frozenset(
 
 
 @dataclass(slots=True)
-class _Part:
-    """An event before it gets its ids and sequence number."""
-
-    role: str
-    kind: str
-    text: str = ""
-    tool_name: str | None = None
-    tool_input: str | None = None
-    call_id: str | None = None
-    attrs: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(slots=True)
 class _Item:
     """One message to read, where it is, and what it adds beyond the message."""
 
@@ -119,55 +107,22 @@ class _Conversation:
     pending_functions: dict[str, str] = field(default_factory=dict)
 
 
-class OpenAIReader(Reader):
+class OpenAIReader(MessagesReader):
     name = "openai"
     description = "OpenAI chat-completions messages and request/response logs (JSONL or JSON)"
+    signal_scores = (90, 10, 50)
+    text_scores = (60, 10, 30)
 
-    def sniff(self, head: Head) -> int:
-        first = head.first
-        if not isinstance(first, dict):
-            return _sniff_text(head.text)
-        request, response = first.get("request"), first.get("response")
-        if isinstance(request, dict) and isinstance(request.get("messages"), list):
-            if isinstance(response, dict) and isinstance(response.get("choices"), list):
-                return 95
-            if isinstance(response, dict) and "content" in response:
-                return 0
-            first = {**first, **request}
-        messages = first.get("messages")
-        if not isinstance(messages, list) or {"steps", "resourceSpans"} & first.keys():
+    def _sniff_response(self, response: Any) -> int | None:
+        if isinstance(response, dict) and isinstance(response.get("choices"), list):
+            return 95
+        if isinstance(response, dict) and "content" in response:
             return 0
-        if openai_signals(first, messages):
-            return 90
-        if anthropic_signals(first, messages):
-            return 10
-        return 50
-
-    def read(self, source: Source) -> Iterator[Event | Rejected]:
-        for record in iter_json_records(source, self.name):
-            if isinstance(record, Rejected):
-                yield record
-                continue
-            try:
-                conversation = self._conversation(record)
-            except RecordError as exc:
-                yield reject(source, exc, record.raw, self.name)
-                continue
-            yield from self._events(source, record, conversation)
+        return None
 
     def _conversation(self, rec: JsonRecord) -> _Conversation:
         obj = rec.value
-        conv, base, response = obj, "", None
-        if "request" in obj or "response" in obj:
-            conv, base = _object(obj.get("request"), "request", rec), "request"
-            if obj.get("response") is not None:
-                response = _object(obj["response"], "response", rec)
-        messages = conv.get("messages")
-        if not isinstance(messages, list):
-            raise RecordError(
-                f"expected a list of messages, got {type(messages).__name__}",
-                rec.at(join_field(base, "messages")),
-            )
+        conv, base, response, messages = split_log_record(rec)
         items = [_Item(join_field(base, f"messages[{i}]"), m) for i, m in enumerate(messages)]
         if response is not None:
             items.extend(self._choices(rec, response))
@@ -224,7 +179,7 @@ class OpenAIReader(Reader):
         items = []
         for index, choice in enumerate(choices):
             path = f"response.choices[{index}]"
-            choice = _object(choice, path, rec)
+            choice = object_at(choice, path, rec)
             attrs = {
                 k: v for k, v in choice.items() if k not in ("message", "index") and v is not None
             }
@@ -250,40 +205,21 @@ class OpenAIReader(Reader):
                 part.attrs.update(item.attrs)
                 if seq == 0 and conv.extras:
                     part.attrs["session"] = conv.extras
-                yield Event(
-                    event_id=stable_id(
-                        "ev",
-                        self.name,
-                        conv.session_id,
-                        item.path,
-                        index,
-                        part.role,
-                        part.kind,
-                        part.text,
-                        part.tool_name,
-                        part.tool_input,
-                        part.call_id,
-                    ),
-                    actor_id=conv.actor_id,
-                    session_id=conv.session_id,
-                    seq=seq,
-                    role=part.role,  # type: ignore[arg-type]
-                    kind=part.kind,  # type: ignore[arg-type]
-                    text=part.text,
-                    ts=ts or item.ts or conv.ts,
-                    interface=conv.interface,  # type: ignore[arg-type]
-                    tool_name=part.tool_name,
-                    tool_input=part.tool_input,
-                    call_id=part.call_id,
-                    model=item.model or conv.model,
-                    attrs=part.attrs,
-                    source=str(rec.at(item.path)),
+                yield self._event(
+                    rec,
+                    conv,
+                    item.path,
+                    index,
+                    seq,
+                    part,
+                    ts or item.ts or conv.ts,
+                    item.model or conv.model,
                 )
                 seq += 1
 
     def _message(
         self, rec: JsonRecord, item: _Item, conv: _Conversation
-    ) -> tuple[list[_Part], datetime | None]:
+    ) -> tuple[list[Part], datetime | None]:
         path, message = item.path, item.message
         if not isinstance(message, dict):
             raise RecordError(
@@ -304,10 +240,10 @@ class OpenAIReader(Reader):
         if role == "tool":
             call_id = rec.text(message, "tool_call_id", path)
             tool_name = (conv.tool_names.get(call_id) if call_id else None) or name
-            return [_Part("tool", "tool_result", text, tool_name, None, call_id, attrs)], ts
+            return [Part("tool", "tool_result", text, tool_name, None, call_id, attrs)], ts
         if role == "function":
             call_id = conv.pending_functions.pop(name, None) if name else None
-            return [_Part("tool", "tool_result", text, name, None, call_id, attrs)], ts
+            return [Part("tool", "tool_result", text, name, None, call_id, attrs)], ts
         if name:
             attrs["name"] = name
         refusal = rec.text(message, "refusal", path) or attrs.get("refusal")
@@ -317,7 +253,7 @@ class OpenAIReader(Reader):
         calls = self._tool_calls(rec, path, message, conv)
         parts = []
         if text or refusal or not calls:
-            parts.append(_Part(role, "message", text or refusal or "", attrs=dict(attrs)))
+            parts.append(Part(role, "message", text or refusal or "", attrs=dict(attrs)))
         for call in calls:
             call.attrs.update(attrs)
         return parts + calls, ts
@@ -360,17 +296,17 @@ class OpenAIReader(Reader):
 
     def _tool_calls(
         self, rec: JsonRecord, path: str, message: dict[str, Any], conv: _Conversation
-    ) -> list[_Part]:
-        calls: list[_Part] = []
+    ) -> list[Part]:
+        calls: list[Part] = []
         legacy = message.get("function_call")
         if legacy is not None:
             where = join_field(path, "function_call")
-            function = _object(legacy, where, rec)
+            function = object_at(legacy, where, rec)
             name = _required_name(rec, function, where)
             legacy_id = stable_id("call", conv.session_id, path)
             conv.pending_functions[name] = legacy_id
             arguments = _arguments(function.get("arguments"))
-            calls.append(_Part("assistant", "tool_call", "", name, arguments, legacy_id))
+            calls.append(Part("assistant", "tool_call", "", name, arguments, legacy_id))
         tool_calls = message.get("tool_calls")
         if tool_calls is None:
             return calls
@@ -381,10 +317,10 @@ class OpenAIReader(Reader):
             )
         for index, call in enumerate(tool_calls):
             where = join_field(path, f"tool_calls[{index}]")
-            call = _object(call, where, rec)
+            call = object_at(call, where, rec)
             call_type = rec.text(call, "type", where) or "function"
             body_key = "custom" if call_type == "custom" else "function"
-            body = _object(call.get(body_key), join_field(where, body_key), rec)
+            body = object_at(call.get(body_key), join_field(where, body_key), rec)
             name = _required_name(rec, body, join_field(where, body_key))
             value = body.get("input") if body_key == "custom" else body.get("arguments")
             call_id = rec.text(call, "id", where)
@@ -392,15 +328,9 @@ class OpenAIReader(Reader):
                 conv.tool_names[call_id] = name
             attrs: dict[str, Any] = {} if call_type == "function" else {"call_type": call_type}
             calls.append(
-                _Part("assistant", "tool_call", "", name, _arguments(value), call_id, attrs)
+                Part("assistant", "tool_call", "", name, _arguments(value), call_id, attrs)
             )
         return calls
-
-
-def _object(value: Any, name: str, rec: JsonRecord) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise RecordError(f"expected an object, got {type(value).__name__}", rec.at(name))
-    return value
 
 
 def _required_name(rec: JsonRecord, function: dict[str, Any], where: str) -> str:
@@ -441,15 +371,3 @@ def _has_tools(message: Any) -> bool:
         or message.get("function_call")
         or message.get("role") in ("tool", "function")
     )
-
-
-def _sniff_text(text: str) -> int:
-    """A guess from the raw text when the first record is too long to parse whole."""
-    start = text[:8192]
-    if '"messages"' not in start or '"resourceSpans"' in start:
-        return 0
-    if any(f'"{word}"' in start for word in ("tool_calls", "tool_call_id", "choices")):
-        return 60
-    if any(f'"{word}"' in start for word in ("tool_use", "tool_result", "stop_reason")):
-        return 10
-    return 30
