@@ -11,7 +11,7 @@ lines. Timed, each best of ``--runs``:
 
 Usage::
 
-    python benchmarks/bench_map.py --shared ../shared [--actions 20000]
+    python benchmarks/bench_map.py --shared ../shared [--actions 50000]
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def best_of(runs: int, command: list[str]) -> float:
     return min(times)
 
 
-def run(shared: Path, actions: int = 20_000, runs: int = 2) -> dict[str, Any]:
+def run(shared: Path, actions: int = 50_000, runs: int = 2) -> dict[str, Any]:
     from llmnav.catalog import load_catalog
     from llmnav.mapping.evaluate import Baseline
     from llmnav.mapping.model.corpus import attack_corpus
@@ -86,7 +86,7 @@ def run(shared: Path, actions: int = 20_000, runs: int = 2) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=Path(__file__).parents[2] / "shared")
-    parser.add_argument("--actions", type=int, default=20_000)
+    parser.add_argument("--actions", type=int, default=50_000)
     args = parser.parse_args()
     print(json.dumps(run(args.shared, args.actions), indent=2))
 

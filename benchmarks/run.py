@@ -93,7 +93,7 @@ def ingest_section(result: dict[str, Any]) -> str:
 def map_section(result: dict[str, Any]) -> str:
     seconds, rates = result["seconds"], result["actions_per_s"]
     labels = {
-        "llmnav_map_1": "`llmnav map` (rules, references, model, intent), 1 worker",
+        "llmnav_map_1": "`llmnav map` (analyst, rules, references, model, intent), 1 worker",
         "llmnav_map_2": "`llmnav map`, 2 workers",
         "baseline_nn": "baseline: char n-gram TF-IDF nearest neighbour, in process",
     }
