@@ -34,6 +34,19 @@ SourceType = Literal["intrusion-set", "malware", "tool", "campaign"]
 """STIX type of the object that ``uses`` a technique in a procedure example."""
 
 
+class _Lifecycle:
+    """What revoked and deprecated ATT&CK objects share: whether they are still in use."""
+
+    __slots__ = ()
+    revoked: bool
+    deprecated: bool
+
+    @property
+    def active(self) -> bool:
+        """Neither revoked nor deprecated."""
+        return not (self.revoked or self.deprecated)
+
+
 @dataclass(frozen=True, slots=True)
 class Tactic:
     """An ATT&CK tactic (``TA0006`` credential-access), one column of the matrix."""
@@ -48,7 +61,7 @@ class Tactic:
 
 
 @dataclass(frozen=True, slots=True)
-class Technique:
+class Technique(_Lifecycle):
     """An ATT&CK technique or sub-technique, including revoked and deprecated ones.
 
     ``tactics`` holds tactic shortnames and ``tactic_ids`` the matching ``TA`` ids, both
@@ -71,11 +84,6 @@ class Technique:
     revoked: bool = False
     deprecated: bool = False
     revoked_by: str | None = None
-
-    @property
-    def active(self) -> bool:
-        """Neither revoked nor deprecated."""
-        return not (self.revoked or self.deprecated)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +138,7 @@ class TechniqueLookup:
 
 
 @dataclass(frozen=True, slots=True)
-class Group:
+class Group(_Lifecycle):
     """An ATT&CK group (STIX ``intrusion-set``), ``G0007`` APT28, with its aliases."""
 
     id: str
@@ -143,14 +151,9 @@ class Group:
     deprecated: bool = False
     revoked_by: str | None = None
 
-    @property
-    def active(self) -> bool:
-        """Neither revoked nor deprecated."""
-        return not (self.revoked or self.deprecated)
-
 
 @dataclass(frozen=True, slots=True)
-class Software:
+class Software(_Lifecycle):
     """ATT&CK software (``S0002`` Mimikatz): STIX ``malware`` or ``tool``."""
 
     id: str
@@ -165,14 +168,9 @@ class Software:
     deprecated: bool = False
     revoked_by: str | None = None
 
-    @property
-    def active(self) -> bool:
-        """Neither revoked nor deprecated."""
-        return not (self.revoked or self.deprecated)
-
 
 @dataclass(frozen=True, slots=True)
-class Campaign:
+class Campaign(_Lifecycle):
     """An ATT&CK campaign (``C0022``), with the groups it is attributed to."""
 
     id: str
@@ -187,11 +185,6 @@ class Campaign:
     revoked: bool = False
     deprecated: bool = False
     revoked_by: str | None = None
-
-    @property
-    def active(self) -> bool:
-        """Neither revoked nor deprecated."""
-        return not (self.revoked or self.deprecated)
 
 
 @dataclass(frozen=True, slots=True)
