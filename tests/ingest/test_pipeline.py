@@ -154,6 +154,14 @@ def test_ingest_with_format_override_quarantines_garbage_lines(tmp_path: Path) -
     assert (summary.stored, summary.rejected) == (1, 3)
 
 
+def stored(marker: Path) -> int:
+    """Events the child reports stored; 0 before its first report or mid-write."""
+    try:
+        return int(marker.read_text())
+    except (FileNotFoundError, ValueError):
+        return 0
+
+
 KILL_SCRIPT = textwrap.dedent(
     """
     import sys
@@ -180,9 +188,7 @@ def test_ingest_killed_half_way_then_rerun_stores_every_record_once(tmp_path: Pa
     script.write_text(KILL_SCRIPT)
     proc = subprocess.Popen([sys.executable, str(script), str(events), str(db), str(marker)])
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and proc.poll() is None:
-        if marker.exists() and marker.read_text() and int(marker.read_text()) >= n // 3:
-            break
+    while time.monotonic() < deadline and proc.poll() is None and stored(marker) < n // 3:
         time.sleep(0.01)
     assert proc.poll() is None, "the ingest finished before it could be killed"
     os.kill(proc.pid, signal.SIGKILL)
