@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import zlib
 from collections.abc import Sequence
+from functools import lru_cache
 from itertools import pairwise
 
 import numpy as np
@@ -72,7 +73,9 @@ def _char_counts(texts: Sequence[str]) -> sp.csr_matrix:
     return _from_keys(keys, len(texts), CHAR_FEATURES)
 
 
+@lru_cache(maxsize=1 << 18)
 def _word_column(word: str) -> int:
+    # Cached: the same words and switches recur across a stream of commands and requests.
     return zlib.crc32(word.encode("utf-8", "replace")) % WORD_FEATURES
 
 
