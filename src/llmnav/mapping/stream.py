@@ -65,8 +65,12 @@ def result_json(
     }
 
 
-def parse_line(raw: bytes, line: int, text_field: str) -> tuple[MapInput, object] | str:
-    """A MapInput and the id as given, or the reason the line is skipped."""
+_Line = tuple[str, str, TextKind | None, object]
+"""(internal id, text, kind or None to guess, the id as given): cheap to send to a worker."""
+
+
+def parse_line(raw: bytes, line: int, text_field: str) -> _Line | str:
+    """The parts of a mappable line, or the reason the line is skipped."""
     try:
         value = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
@@ -80,14 +84,12 @@ def parse_line(raw: bytes, line: int, text_field: str) -> tuple[MapInput, object
     if not isinstance(text, str):
         return f"missing or non-text field {text_field!r}"
     kind = value.get("kind")
-    if kind is None:
-        kind = guess_kind(text)
-    elif kind not in KINDS:
+    if kind is not None and kind not in KINDS:
         return f"field 'kind' must be one of {', '.join(KINDS)}"
-    return MapInput(f"{line}:{ident}", text, kind), ident
+    return f"{line}:{ident}", text, kind, ident
 
 
-_Batch = list[tuple[MapInput, object]]
+_Batch = list[_Line]
 
 
 def _batches(
@@ -119,10 +121,10 @@ def _init_worker(options: dict[str, Any]) -> None:
 
 
 def _map_lines(engine: MappingEngine, batch: _Batch, explain: bool) -> list[bytes]:
-    results = engine.map([item for item, _ in batch])
+    items = [MapInput(key, text, kind or guess_kind(text)) for key, text, kind, _ in batch]
     return [
-        orjson.dumps(result_json(r, explain=explain, ident=ident))
-        for r, (_, ident) in zip(results, batch, strict=True)
+        orjson.dumps(result_json(r, explain=explain, ident=line[3]))
+        for r, line in zip(engine.map(items), batch, strict=True)
     ]
 
 
