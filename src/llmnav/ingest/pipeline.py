@@ -51,7 +51,6 @@ class FileSummary:
 
     path: str
     format: str | None = None
-    read: int = 0
     stored: int = 0
     new: int = 0
     rejected: int = 0
@@ -60,17 +59,25 @@ class FileSummary:
     first_rejected: list[Rejected] = field(default_factory=list)
     """The first few records rejected in this file, to show the user."""
 
+    @property
+    def read(self) -> int:
+        """Every record read is either stored or rejected."""
+        return self.stored + self.rejected
+
 
 @dataclass(slots=True)
 class IngestSummary:
     """Totals of one ingest run. ``read == stored + rejected``; ``new`` counts first-time events."""
 
     files: list[FileSummary] = field(default_factory=list)
-    sessions: int = 0
     actions: int = 0
     session_ids: set[str] = field(default_factory=set)
     """The sessions this run read (new or already stored)."""
     rejected_path: Path | None = None
+
+    @property
+    def sessions(self) -> int:
+        return len(self.session_ids)
 
     @property
     def read(self) -> int:
@@ -149,7 +156,6 @@ def ingest_files(
             _ingest_file(store, path, file_reader, file_summary, sessions, options, report)
             done_bytes += path.stat().st_size
         _segment(store, sorted(sessions.deferred))
-        summary.sessions = len(sessions.seen)
         summary.session_ids = sessions.seen
         summary.actions = store.count_actions(sessions.seen)
         store.refresh_summaries()
@@ -205,7 +211,6 @@ def _ingest_file(
         file_summary.rejected += len(batch.rejected)
         room = REJECTED_SHOWN - len(file_summary.first_rejected)
         file_summary.first_rejected.extend(batch.rejected[: max(room, 0)])
-        file_summary.read = file_summary.stored + file_summary.rejected
         report(batch.end_offset)
         if options.strict and batch.rejected:
             first = batch.rejected[0]
