@@ -5,14 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from llmnav.ingest.readers import get_reader
-from llmnav.ingest.readers.base import Source
+from llmnav.ingest.readers import read_records
 from llmnav.records import Event, Rejected
 
 
 def read(path: Path) -> list[Event | Rejected]:
-    with path.open("rb") as handle:
-        return list(get_reader("events").read(Source(path, handle)))
+    return list(read_records(path, "events"))
 
 
 def test_events_reader_reads_good_lines_and_rejects_bad_ones(ingest_data: Path) -> None:

@@ -10,8 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from llmnav.ingest.readers import get_reader
-from llmnav.ingest.readers.base import Source
+from llmnav.ingest.readers import read_records
 from llmnav.records import Event, Rejected
 
 JSON_KEYS = st.sampled_from(
@@ -63,8 +62,7 @@ JSON_VALUES = st.recursive(
 
 
 def read(path: Path) -> list[Event | Rejected]:
-    with path.open("rb") as handle:
-        return list(get_reader("openai").read(Source(path, handle)))
+    return list(read_records(path, "openai"))
 
 
 def events_of(records: list[Event | Rejected], session_id: str) -> list[Event]:

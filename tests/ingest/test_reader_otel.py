@@ -12,8 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from llmnav.ingest.readers import get_reader
-from llmnav.ingest.readers.base import Source
+from llmnav.ingest.readers import read_records
 from llmnav.ingest.readers.otel import decode_any_value, decode_attributes
 from llmnav.records import Event, Rejected
 
@@ -71,8 +70,7 @@ JSON_VALUES = st.recursive(
 
 
 def read(path: Path) -> list[Event | Rejected]:
-    with path.open("rb") as handle:
-        return list(get_reader("otlp").read(Source(path, handle)))
+    return list(read_records(path, "otlp"))
 
 
 def events(records: list[Event | Rejected]) -> list[Event]:

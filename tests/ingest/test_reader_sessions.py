@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from llmnav.ingest.readers import get_reader
-from llmnav.ingest.readers.base import Source
+from llmnav.ingest.readers import read_records
 from llmnav.records import Event, Rejected
 
 
 def read(path: Path) -> list[Event | Rejected]:
-    with path.open("rb") as handle:
-        return list(get_reader("sessions").read(Source(path, handle)))
+    return list(read_records(path, "sessions"))
 
 
 def events_of(records: list[Event | Rejected], session_id: str) -> list[Event]:

@@ -10,14 +10,12 @@ import pyarrow.parquet as pq
 import pytest
 
 from llmnav.errors import IngestError
-from llmnav.ingest.readers import get_reader, sniff
-from llmnav.ingest.readers.base import Source
+from llmnav.ingest.readers import read_records, sniff
 from llmnav.records import Event, Rejected
 
 
 def read(path: Path) -> list[Event | Rejected]:
-    with path.open("rb") as handle:
-        return list(get_reader("tables").read(Source(path, handle)))
+    return list(read_records(path, "tables"))
 
 
 def events(records: list[Event | Rejected]) -> list[Event]:

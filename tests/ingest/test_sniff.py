@@ -103,3 +103,16 @@ def test_sniff_names_the_choices_when_nothing_fits(tmp_path: Path) -> None:
     path.write_text("who,when,what\n")
     with pytest.raises(IngestError, match=r"Cannot tell the format of .*notes.csv"):
         sniff(path)
+
+
+def test_read_records_sniffs_the_format_when_none_is_given(ingest_data: Path) -> None:
+    from llmnav.ingest import read_records
+    from llmnav.records import Event
+
+    records = list(read_records(ingest_data / "agent-sessions.jsonl"))
+    assert {r.session_id for r in records if isinstance(r, Event)} == {
+        "op-7",
+        "chat-3",
+        "swe-2",
+        "bad-steps",
+    }

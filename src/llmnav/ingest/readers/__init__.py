@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 from llmnav.errors import IngestError
@@ -17,8 +18,18 @@ from llmnav.ingest.readers.openai import OpenAIReader
 from llmnav.ingest.readers.otel import OtlpReader
 from llmnav.ingest.readers.sessions import SessionsReader
 from llmnav.ingest.readers.tables import TablesReader
+from llmnav.records import Event, Rejected
 
-__all__ = ["BUILTIN_READERS", "Head", "Reader", "Source", "get_reader", "reader_names", "sniff"]
+__all__ = [
+    "BUILTIN_READERS",
+    "Head",
+    "Reader",
+    "Source",
+    "get_reader",
+    "read_records",
+    "reader_names",
+    "sniff",
+]
 
 BUILTIN_READERS: tuple[type[Reader], ...] = (
     EventsReader,
@@ -49,6 +60,17 @@ def get_reader(name: str) -> Reader:
     if name not in readers:
         raise IngestError(f"Unknown format {name!r}; choose one of: {', '.join(readers)}")
     return readers[name]
+
+
+def read_records(path: str | Path, format: str | None = None) -> Iterator[Event | Rejected]:
+    """Events and rejected records of one file, read with ``format`` or the sniffed reader.
+
+    >>> records = list(read_records("tests/data/ingest/agent-sessions.jsonl"))  # doctest: +SKIP
+    """
+    path = Path(path)
+    reader = get_reader(format) if format else sniff(path)
+    with path.open("rb") as handle:
+        yield from reader.read(Source(path, handle))
 
 
 def read_head(path: Path) -> Head:
