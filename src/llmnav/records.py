@@ -22,6 +22,7 @@ __all__ = [
     "ROLES",
     "Action",
     "ActionKind",
+    "AioHit",
     "Event",
     "EventKind",
     "Interface",
@@ -137,6 +138,25 @@ class TechniqueHit:
 
 
 @dataclass(frozen=True, slots=True)
+class AioHit:
+    """One AI-orchestration behaviour (AIO taxonomy) detected in one session.
+
+    ``strength`` is 0-1 (1 = far past the threshold), ``event_ids`` are the
+    steps that triggered it, in session order, and ``detail`` says what was
+    seen in one line. ``config`` is the fingerprint of the configuration whose
+    thresholds were used.
+    """
+
+    session_id: str
+    actor_id: str
+    behaviour_id: str
+    strength: float
+    event_ids: tuple[str, ...]
+    detail: str
+    config: str
+
+
+@dataclass(frozen=True, slots=True)
 class Rejected:
     """A record that could not be read: where it was, which field, why, and the raw text."""
 
@@ -165,3 +185,4 @@ class Rejected:
 EVENT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Event))
 ACTION_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Action))
 HIT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(TechniqueHit))
+AIO_HIT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(AioHit))

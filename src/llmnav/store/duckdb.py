@@ -26,9 +26,11 @@ import pyarrow as pa
 from llmnav.errors import StoreError
 from llmnav.records import (
     ACTION_FIELDS,
+    AIO_HIT_FIELDS,
     EVENT_FIELDS,
     HIT_FIELDS,
     Action,
+    AioHit,
     Event,
     Rejected,
     TechniqueHit,
@@ -82,6 +84,15 @@ CREATE TABLE IF NOT EXISTS hits (
 CREATE TABLE IF NOT EXISTS action_intent (
     action_id VARCHAR NOT NULL,
     intent DOUBLE
+);
+CREATE TABLE IF NOT EXISTS aio_hits (
+    session_id VARCHAR NOT NULL,
+    actor_id VARCHAR NOT NULL,
+    behaviour_id VARCHAR NOT NULL,
+    strength DOUBLE,
+    event_ids VARCHAR[],
+    detail VARCHAR,
+    config VARCHAR
 );
 CREATE TABLE IF NOT EXISTS rejected (
     rejected_id VARCHAR PRIMARY KEY,
@@ -162,6 +173,7 @@ _HIT_TYPES = {
     "mappers": pa.list_(pa.string()),
     "rank": pa.int32(),
 }
+_AIO_HIT_TYPES = {"strength": pa.float64(), "event_ids": pa.list_(pa.string())}
 
 
 def events_table(events: Sequence[Event]) -> pa.Table:
@@ -334,6 +346,16 @@ class Store:
                 intent = pa.table({"action_id": ids, "intent": pa.array(intents, pa.float64())})
                 self._insert("INSERT INTO action_intent SELECT * FROM batch", intent)
 
+    def replace_aio_hits(self, session_ids: Sequence[str], hits: Sequence[AioHit]) -> None:
+        """Make ``hits`` the orchestration behaviours of ``session_ids`` (one transaction)."""
+        with self.transaction():
+            self.conn.execute(
+                "DELETE FROM aio_hits WHERE session_id IN (SELECT unnest(?))", [list(session_ids)]
+            )
+            if hits:
+                table = _arrow_table(hits, AIO_HIT_FIELDS, _AIO_HIT_TYPES)
+                self._insert("INSERT INTO aio_hits SELECT * FROM batch", table)
+
     def refresh_summaries(self) -> None:
         """Rebuild the sessions and actors tables from events and actions."""
         self.conn.execute(_SUMMARIES)
@@ -376,7 +398,17 @@ class Store:
 
 
 _TABLES = frozenset(
-    {"events", "actions", "sessions", "actors", "rejected", "ingest_runs", "hits", "action_intent"}
+    {
+        "events",
+        "actions",
+        "sessions",
+        "actors",
+        "rejected",
+        "ingest_runs",
+        "hits",
+        "action_intent",
+        "aio_hits",
+    }
 )
 
 
