@@ -166,7 +166,6 @@ def load_config(
     except ValidationError as exc:
         error = exc.errors()[0]
         field = ".".join(str(part) for part in error["loc"])
-        message = (
-            "Unknown setting" if error["type"] == "extra_forbidden" else f"Invalid setting: {error['msg']}"
-        )
+        unknown = error["type"] == "extra_forbidden"
+        message = "Unknown setting" if unknown else f"Invalid setting: {error['msg']}"
         raise ConfigError(message, location=SourceLocation(source, field=field)) from exc
