@@ -31,8 +31,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from llmnav.errors import ConfigError, SourceLocation
+from llmnav.scoring.config import AriesConfig
 
 __all__ = [
+    "AriesConfig",
     "Config",
     "OrchestrationConfig",
     "default_config_text",
@@ -97,6 +99,7 @@ class Config(_Section):
     """The whole configuration. ``fingerprint`` identifies it in stored results."""
 
     orchestration: OrchestrationConfig
+    aries: AriesConfig
 
     @property
     def fingerprint(self) -> str:

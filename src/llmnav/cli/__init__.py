@@ -12,8 +12,12 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
+from llmnav.cli import aio as aio_cmd
+from llmnav.cli import analyze as analyze_cmd
 from llmnav.cli import catalog as catalog_cmd
+from llmnav.cli import config as config_cmd
 from llmnav.cli import evaluate as eval_cmd
+from llmnav.cli import explain as explain_cmd
 from llmnav.cli import ingest as ingest_cmd
 from llmnav.cli import map as map_cmd
 from llmnav.cli.render import print_error
@@ -44,6 +48,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(catalog_cmd.app, name="catalog")
+app.add_typer(aio_cmd.app, name="aio")
+app.add_typer(config_cmd.app, name="config")
+analyze_cmd.register(app)
+explain_cmd.register(app)
 ingest_cmd.register(app)
 map_cmd.register(app)
 eval_cmd.register(app)

@@ -13,11 +13,11 @@ from rich.table import Table
 
 from llmnav.cli.options import DbPath, JsonFlag, LimitOption
 from llmnav.cli.render import byte_progress, console, error_console, print_error, safe
-from llmnav.errors import RecordError
+from llmnav.errors import RecordError, StoreError
 from llmnav.ingest import IngestSummary, ingest_files, reader_names
 from llmnav.store.duckdb import Store
 
-__all__ = ["register"]
+__all__ = ["print_ingest_summary", "register"]
 
 
 def register(app: typer.Typer) -> None:
@@ -65,7 +65,7 @@ def ingest_command(
             print_error(exc)
             error_console.print("Stopped at the first bad record (--strict).", highlight=False)
             raise typer.Exit(2) from exc
-    _print_summary(summary)
+    print_ingest_summary(summary)
     if map_actions:
         _map_sessions(db, summary.session_ids)
     if summary.failed_files:
@@ -96,7 +96,7 @@ def _map_sessions(db: Path, session_ids: set[str]) -> None:
     console.print(f"mapped {mapped:,} actions -> hits, action_intent", highlight=False)
 
 
-def _print_summary(summary: IngestSummary) -> None:
+def print_ingest_summary(summary: IngestSummary) -> None:
     for file in summary.files:
         if file.error:
             print_error(file.error)
@@ -144,12 +144,53 @@ def sessions_command(db: DbPath, limit: LimitOption = 50, as_json: JsonFlag = Fa
     )
 
 
-def actors_command(db: DbPath, limit: LimitOption = 50, as_json: JsonFlag = False) -> None:
-    """List the stored actors, busiest first."""
+SortOption = Annotated[
+    str,
+    typer.Option(
+        "--sort",
+        help="Order: `actions` (busiest first) or `aries` (riskiest first; needs ARiES scores).",
+    ),
+]
+
+_SORTS = {
+    "actions": "a.n_actions DESC, a.actor_id",
+    "aries": "s.aries DESC NULLS LAST, a.actor_id",
+}
+
+
+def actors_command(
+    db: DbPath, limit: LimitOption = 50, as_json: JsonFlag = False, sort: SortOption = "actions"
+) -> None:
+    """List the stored actors, busiest first (or riskiest first with --sort aries).
+
+    Once actors are scored (`llmnav analyze`), each row also shows its ARiES,
+    tier, the three dimensions, AIO behaviours and top techniques.
+    """
+    if sort not in _SORTS:
+        raise typer.BadParameter(f"{sort!r} is not one of {', '.join(_SORTS)}", param_hint="--sort")
+    with Store.open(db, read_only=True) as store:
+        scored = store.has_table("scores") and store.count("scores") > 0
+    if not scored:
+        if sort == "aries":
+            raise StoreError(
+                f"No ARiES scores in {db}; score the actors first with `llmnav analyze` "
+                "(or `llmnav.scoring.score_store`), or use --sort actions"
+            )
+        _list(
+            db,
+            "SELECT actor_id, n_sessions, n_events, n_actions, interface, first_ts, last_ts "
+            "FROM actors ORDER BY n_actions DESC, actor_id LIMIT ?",
+            limit,
+            as_json,
+            "actors",
+        )
+        return
     _list(
         db,
-        "SELECT actor_id, n_sessions, n_events, n_actions, interface, first_ts, last_ts "
-        "FROM actors ORDER BY n_actions DESC, actor_id LIMIT ?",
+        "SELECT a.actor_id, s.aries, s.tier, s.threat, s.vulnerability, s.impact, "
+        "a.n_actions, a.interface, array_to_string(s.aio, ';') AS aio, "
+        "array_to_string(s.top_techniques, ' ') AS top_techniques, a.first_ts, a.last_ts "
+        f"FROM actors a LEFT JOIN scores s USING (actor_id) ORDER BY {_SORTS[sort]} LIMIT ?",
         limit,
         as_json,
         "actors",
@@ -186,6 +227,8 @@ _HEADERS = {
     "n_actions": "actions",
     "first_ts": "first",
     "last_ts": "last",
+    "vulnerability": "vuln",
+    "top_techniques": "top techniques",
 }
 
 
@@ -196,4 +239,6 @@ def _cell(value: Any) -> str:
         return value.strftime("%Y-%m-%d")
     if isinstance(value, int):
         return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:.1f}"
     return safe(value, limit=80)

@@ -114,6 +114,24 @@ CREATE TABLE IF NOT EXISTS ingest_runs (
     rejected BIGINT,
     complete BOOLEAN
 );
+CREATE TABLE IF NOT EXISTS scores (
+    actor_id VARCHAR NOT NULL,
+    rank INTEGER,
+    aries DOUBLE,
+    tier VARCHAR,
+    threat DOUBLE,
+    vulnerability DOUBLE,
+    impact DOUBLE,
+    n_techniques INTEGER,
+    n_tactics INTEGER,
+    interface VARCHAR,
+    aio VARCHAR[],
+    top_techniques VARCHAR[],
+    first_seen TIMESTAMPTZ,
+    last_seen TIMESTAMPTZ,
+    config VARCHAR,
+    components JSON
+);
 """
 
 # Event ids are unique by construction of this statement rather than by a
@@ -356,6 +374,22 @@ class Store:
                 table = _arrow_table(hits, AIO_HIT_FIELDS, _AIO_HIT_TYPES)
                 self._insert("INSERT INTO aio_hits SELECT * FROM batch", table)
 
+    def replace_scores(self, scores: pa.Table) -> None:
+        """Make ``scores`` (the columns of the ``scores`` table, ranked) the stored ARiES scores."""
+        with self.transaction():
+            self.conn.execute("DELETE FROM scores")
+            if scores.num_rows:
+                self._insert("INSERT INTO scores SELECT * FROM batch", scores)
+
+    def has_table(self, name: str) -> bool:
+        """Whether the table exists (a read-only store made by an older version may lack one)."""
+        return bool(
+            self._scalar(
+                "SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
+                [_table(name)],
+            )
+        )
+
     def refresh_summaries(self) -> None:
         """Rebuild the sessions and actors tables from events and actions."""
         self.conn.execute(_SUMMARIES)
@@ -408,6 +442,7 @@ _TABLES = frozenset(
         "hits",
         "action_intent",
         "aio_hits",
+        "scores",
     }
 )
 

@@ -1,0 +1,91 @@
+"""``llmnav analyze``: the whole pipeline over telemetry files, results in one folder."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from llmnav.cli.ingest import print_ingest_summary
+from llmnav.cli.options import ConfigOption
+from llmnav.cli.render import console, error_console, safe
+from llmnav.config import load_config
+
+__all__ = ["register"]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("analyze")(analyze_command)
+
+
+def analyze_command(
+    inputs: Annotated[list[Path], typer.Argument(help="Telemetry files or folders to read.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the results.")],
+    config: ConfigOption = None,
+    format: Annotated[
+        str | None, typer.Option("--format", "-f", help="Skip format detection for every input.")
+    ] = None,
+    intel: Annotated[
+        Path | None,
+        typer.Option("--intel", help="Indicator feed (CSV, or STIX 2.1 indicators) for ARiES."),
+    ] = None,
+) -> None:
+    """Run the whole pipeline: ingest, map to ATT&CK, detect AIO behaviours, score ARiES,
+    write outputs.
+
+    OUT gets the DuckDB store (llmnav.duckdb), rejected.jsonl, actors.csv (the
+    triage queue), the AIO STIX bundle and the Navigator layers under layers/.
+    """
+    from llmnav.analyze import STAGES, analyze
+    from llmnav.scoring import load_intel
+
+    settings = load_config(config)
+    feed = load_intel(intel) if intel is not None else None
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("[bold]{task.description}"),
+        TimeElapsedColumn(),
+        console=error_console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task(STAGES[0], total=None)
+        result = analyze(
+            inputs,
+            out,
+            config=settings,
+            intel=feed,
+            format=format,
+            on_stage=lambda name: progress.update(task, description=name),
+        )
+    print_ingest_summary(result.ingest)
+    console.print(f"mapped {result.mapped:,} actions", highlight=False)
+    behaviours = Counter(hit.behaviour_id for hit in result.aio_hits)
+    sessions = len({hit.session_id for hit in result.aio_hits})
+    listed = ", ".join(f"{b} x{n}" for b, n in sorted(behaviours.items())) or "none"
+    console.print(
+        f"AIO behaviours: {len(result.aio_hits):,} in {sessions:,} sessions ({listed})",
+        highlight=False,
+        soft_wrap=True,
+    )
+    tiers = Counter(score.tier for score in result.scores)
+    shown = ", ".join(
+        f"{tiers[t]:,} {t}" for t in ("critical", "high", "medium", "low") if tiers[t]
+    )
+    top = result.scores[0] if result.scores else None
+    console.print(
+        f"ARiES: {len(result.scores):,} actors ({shown or 'none'})"
+        + (f"; top {safe(top.actor_id)} {top.aries:.1f} ({top.tier})" if top else ""),
+        highlight=False,
+        soft_wrap=True,
+    )
+    timing = " | ".join(f"{name} {secs:.1f}s" for name, secs in result.seconds.items())
+    console.print(
+        f"[bold]wrote {len(result.files):,} files to {safe(result.out_dir)}[/] | {timing}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    if result.ingest.failed_files:
+        raise typer.Exit(1)

@@ -1,0 +1,281 @@
+"""The session graph: what the orchestration detectors read.
+
+A session's events in order, grouped into *autonomous runs* (tool calls with
+no human message between them), with the human decision points, the ATT&CK
+mapping and intent of each step, and every entity (host, IP, URL, port,
+account, key or token, cloud resource) with its *provenance*: whether it was
+first seen in a human message, in the model's output, or in a tool result.
+
+>>> from llmnav.records import Event
+>>> events = [
+...     Event("e1", "a", "s", 0, "user", "message", "check the web server"),
+...     Event("e2", "a", "s", 1, "assistant", "tool_call", tool_name="bash",
+...           tool_input="nmap -sV 10.0.0.0/24"),
+...     Event("e3", "a", "s", 2, "tool", "tool_result", "Nmap scan report for 10.0.0.7"),
+...     Event("e4", "a", "s", 3, "assistant", "tool_call", tool_name="bash",
+...           tool_input="curl http://10.0.0.7/admin"),
+... ]
+>>> graph = build_graph(events)
+>>> [len(run.calls) for run in graph.runs], graph.decision_points
+([2], (0,))
+>>> entity = graph.entity("ip", "10.0.0.7")
+>>> entity.provenance, entity.first_step
+('tool', 2)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from llmnav.ingest.segment import command_of
+from llmnav.orchestration.entities import Mention, extract_entities
+from llmnav.records import Event
+
+__all__ = [
+    "Entity",
+    "Provenance",
+    "Run",
+    "SessionGraph",
+    "Step",
+    "StepMapping",
+    "build_graph",
+    "provenance_of",
+]
+
+Provenance = Literal["human", "model", "tool"]
+
+
+@dataclass(frozen=True, slots=True)
+class StepMapping:
+    """The ATT&CK mapping of one step's action: its best technique and confidence, each
+    tactic of its techniques with the highest confidence behind it, and its intent."""
+
+    action_id: str
+    technique_id: str | None
+    confidence: float
+    tactics: tuple[tuple[str, float], ...]
+    intent: float
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One event of the session, where it sits, and what is known about it."""
+
+    index: int
+    event: Event
+    provenance: Provenance
+    run: int | None
+    text: str
+    mentions: tuple[Mention, ...]
+    mapping: StepMapping | None = None
+    result: int | None = None
+
+    @property
+    def is_tool_call(self) -> bool:
+        return self.event.kind == "tool_call"
+
+    @property
+    def ts(self) -> datetime | None:
+        return self.event.ts
+
+    def counts_as(self, min_confidence: float, min_intent: float) -> tuple[str, ...]:
+        """The tactics this step is evidence of at these thresholds (empty if none)."""
+        mapping = self.mapping
+        if mapping is None or mapping.intent < min_intent:
+            return ()
+        return tuple(tactic for tactic, conf in mapping.tactics if conf >= min_confidence)
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """An autonomous run: the tool calls between two human messages, in order."""
+
+    index: int
+    calls: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """Something a step names, with where it first appeared and every step naming it."""
+
+    kind: str
+    value: str
+    detail: str
+    provenance: Provenance
+    first_step: int
+    steps: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class SessionGraph:
+    """Everything the orchestration detectors need about one session."""
+
+    session_id: str
+    actor_id: str
+    interface: str
+    steps: tuple[Step, ...]
+    runs: tuple[Run, ...]
+    decision_points: tuple[int, ...]
+    entities: Mapping[tuple[str, str], Entity]
+    system_prompt: str = ""
+    system_mentions: tuple[Mention, ...] = field(default=())
+    human_text: str = ""
+    """Every human message and the system prompt, for "did a human say this" checks."""
+
+    def entity(self, kind: str, value: str) -> Entity:
+        return self.entities[(kind, value)]
+
+    @property
+    def tool_calls(self) -> list[Step]:
+        return [step for step in self.steps if step.is_tool_call]
+
+    def human_named(self, kind: str, value: str) -> bool:
+        """Whether a human message or the system prompt names this entity.
+
+        Besides the extracted mentions, the raw text counts: a human who writes
+        "use password hunter2" named that password even without a ``password=``.
+        """
+        entity = self.entities.get((kind, value))
+        if entity is not None and any(
+            self.steps[index].provenance == "human" for index in entity.steps
+        ):
+            return True
+        if any(m.kind == kind and m.value == value for m in self.system_mentions):
+            return True
+        if kind == "secret":
+            return value in self.human_text
+        return value.lower() in self.human_text.lower()
+
+
+def provenance_of(event: Event) -> Provenance:
+    """Who wrote an event's text: a human (user or system message), the model, or a tool."""
+    if event.kind == "tool_result" or event.role == "tool":
+        return "tool"
+    if event.role in ("user", "system"):
+        return "human"
+    return "model"
+
+
+def _is_human_message(event: Event) -> bool:
+    return event.kind == "message" and event.role == "user" and bool(event.text.strip())
+
+
+def _step_text(event: Event) -> str:
+    if event.kind == "tool_call":
+        return command_of(event.tool_input)
+    return event.text
+
+
+def _system_prompt(events: Sequence[Event]) -> str:
+    """System messages, and a system prompt recorded in the session's metadata."""
+    parts = [e.text for e in events if e.role == "system" and e.text]
+    for event in events[:1]:
+        session: Any = event.attrs.get("session")
+        meta = session.get("meta") if isinstance(session, dict) else None
+        prompt = meta.get("system_prompt") if isinstance(meta, dict) else None
+        if isinstance(prompt, str):
+            parts.append(prompt)
+    return "\n".join(parts)
+
+
+def _results_by_call(events: Sequence[Event]) -> dict[int, int]:
+    """Position of each tool call -> position of its result (by call id, else next waiting)."""
+    by_call_id = {
+        e.call_id: i for i, e in enumerate(events) if e.kind == "tool_result" and e.call_id
+    }
+    results: dict[int, int] = {}
+    waiting: list[int] = []
+    for index, event in enumerate(events):
+        if event.kind == "tool_call":
+            if event.call_id and event.call_id in by_call_id:
+                results[index] = by_call_id[event.call_id]
+            elif not event.call_id:
+                waiting.append(index)
+        elif event.kind == "tool_result" and not event.call_id and waiting:
+            results[waiting.pop(0)] = index
+    return results
+
+
+def build_graph(
+    events: Sequence[Event], mappings: Mapping[str, StepMapping] | None = None
+) -> SessionGraph:
+    """The graph of one session's events (given in session order).
+
+    ``mappings`` gives the ATT&CK mapping of the action that starts at an
+    event id (from the store: see ``graphs_from_store``).
+    """
+    if not events:
+        raise ValueError("A session graph needs at least one event")
+    mappings = mappings or {}
+    results = _results_by_call(events)
+    result_owner = {result: call for call, result in results.items()}
+    steps: list[Step] = []
+    runs: list[list[int]] = []
+    decisions: list[int] = []
+    in_run = False
+    sightings: dict[tuple[str, str], list[int]] = {}
+    details: dict[tuple[str, str], str] = {}
+    for index, event in enumerate(events):
+        if _is_human_message(event):
+            decisions.append(index)
+            in_run = False
+        run: int | None = None
+        if event.kind == "tool_call":
+            if not in_run:
+                runs.append([])
+                in_run = True
+            runs[-1].append(index)
+            run = len(runs) - 1
+        elif event.kind == "tool_result" and index in result_owner:
+            run = steps[result_owner[index]].run
+        text = _step_text(event)
+        mentions = tuple(extract_entities(text)) if text else ()
+        for mention in mentions:
+            key = (mention.kind, mention.value)
+            seen = sightings.setdefault(key, [])
+            if not seen or seen[-1] != index:
+                seen.append(index)
+            details.setdefault(key, mention.detail)
+        steps.append(
+            Step(
+                index=index,
+                event=event,
+                provenance=provenance_of(event),
+                run=run,
+                text=text,
+                mentions=mentions,
+                mapping=mappings.get(event.event_id),
+                result=results.get(index),
+            )
+        )
+    entities = {
+        key: Entity(
+            kind=key[0],
+            value=key[1],
+            detail=details[key],
+            provenance=steps[seen[0]].provenance,
+            first_step=seen[0],
+            steps=tuple(seen),
+        )
+        for key, seen in sightings.items()
+    }
+    system_prompt = _system_prompt(events)
+    first = events[0]
+    return SessionGraph(
+        session_id=first.session_id,
+        actor_id=first.actor_id,
+        interface=max((e.interface for e in events), key=_INTERFACE_RANK.index),
+        steps=tuple(steps),
+        runs=tuple(Run(i, tuple(calls)) for i, calls in enumerate(runs)),
+        decision_points=tuple(decisions),
+        entities=entities,
+        system_prompt=system_prompt,
+        system_mentions=tuple(extract_entities(system_prompt)) if system_prompt else (),
+        human_text="\n".join([system_prompt, *(s.text for s in steps if s.provenance == "human")]),
+    )
+
+
+_INTERFACE_RANK = ["chat", "api", "code_agent", "agent"]
