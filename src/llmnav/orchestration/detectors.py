@@ -29,7 +29,12 @@ from itertools import pairwise
 from typing import ClassVar
 
 from llmnav.config import Config, OrchestrationConfig
-from llmnav.orchestration.entities import Mention, host_matches, is_local_host, network_targets
+from llmnav.orchestration.entities import (
+    Mention,
+    extract_entities,
+    host_matches,
+    is_local_host,
+)
 from llmnav.orchestration.graph import SessionGraph, Step
 from llmnav.records import AioHit
 
@@ -117,9 +122,12 @@ class Detector:
         return is_local_host(host) or host_matches(host, self.config.ignore_hosts)
 
     def targets(self, step: Step) -> list[Mention]:
-        """Hosts, IPs and URLs a tool call reaches, minus the ignored ones."""
-        found = network_targets(step.event.tool_name, step.text)
-        return [m for m in found if not self.ignored(m)]
+        """Hosts, IPs and URLs a tool call reaches, minus the ignored and the doubtful ones.
+
+        A one-word host name counts only when it looks like a machine name
+        (``dc01``, ``web-2``), not a word (``host``).
+        """
+        return [m for m in step.reaches if not self.ignored(m) and _plausible_host(_host(m))]
 
     def tactic_name(self, tactic_id: str) -> str:
         return self.tactics[tactic_id][1]
@@ -261,33 +269,48 @@ class TargetSelection(Detector):
 
     def find(self, graph: SessionGraph) -> Finding | None:
         threshold = self.config.T0005.min_candidates
-        for step in graph.steps:
-            if step.provenance != "tool":
-                continue
+        targeted = [
+            (call.index, {_host_key(m) for m in self.targets(call)}) for call in graph.tool_calls
+        ]
+        for index in self._listing_results(graph, targeted):
             candidates = {
-                _host(m)
-                for m in step.mentions
+                _host_key(m)
+                for m in extract_entities(graph.steps[index].text)
                 if m.kind in ("host", "ip", "url")
                 and not self.ignored(m)
                 and not graph.human_named(*_host_key(m))
             }
             if len(candidates) < threshold:
                 continue
-            chosen: dict[str, int] = {}
-            for later in graph.tool_calls:
-                if later.index > step.index:
-                    for mention in self.targets(later):
-                        if _host(mention) in candidates:
-                            chosen.setdefault(_host(mention), later.index)
+            chosen: dict[tuple[str, str], int] = {}
+            for call, keys in targeted:
+                if call > index:
+                    for key in keys & candidates:
+                        chosen.setdefault(key, call)
             if chosen and len(chosen) < len(candidates):
-                picked = ", ".join(sorted(chosen)[:3])
+                picked = ", ".join(sorted(value for _, value in chosen)[:3])
                 return Finding(
                     saturate(len(candidates), threshold),
-                    (step.index, *chosen.values()),
+                    (index, *chosen.values()),
                     f"picked {len(chosen)} of {len(candidates)} hosts listed by the tool result "
-                    f"at step {step.index + 1}: {picked}",
+                    f"at step {index + 1}: {picked}",
                 )
         return None
+
+    @staticmethod
+    def _listing_results(
+        graph: SessionGraph, targeted: list[tuple[int, set[tuple[str, str]]]]
+    ) -> list[int]:
+        """Tool results, in order, that name a host some later tool call reaches."""
+        found: set[int] = set()
+        for call, keys in targeted:
+            for key in keys:
+                entity = graph.entities.get(key)
+                if entity is not None:
+                    found.update(
+                        i for i in entity.steps if i < call and graph.steps[i].provenance == "tool"
+                    )
+        return sorted(found)
 
 
 class ToolAugmentedOperation(Detector):
@@ -484,6 +507,14 @@ def _shown(graph: SessionGraph, kind: str, value: str) -> str:
 
 def _host(mention: Mention) -> str:
     return mention.detail if mention.kind == "url" and mention.detail else mention.value
+
+
+def _plausible_host(host: str) -> bool:
+    if not host:
+        return False
+    if "." in host or ":" in host:
+        return True
+    return any(c.isdigit() or c == "-" for c in host)
 
 
 def _host_key(mention: Mention) -> tuple[str, str]:

@@ -25,14 +25,16 @@ first seen in a human message, in the model's output, or in a tool result.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
 from llmnav.ingest.segment import command_of
-from llmnav.orchestration.entities import Mention, extract_entities
+from llmnav.orchestration.entities import Mention, extract_entities, network_targets
 from llmnav.records import Event
+from llmnav.redact import find_secrets
 
 __all__ = [
     "Entity",
@@ -72,6 +74,8 @@ class Step:
     mentions: tuple[Mention, ...]
     mapping: StepMapping | None = None
     result: int | None = None
+    reaches: tuple[Mention, ...] = ()
+    """For a tool call: the hosts, IPs and URLs it reaches (``network_targets``)."""
 
     @property
     def is_tool_call(self) -> bool:
@@ -232,7 +236,8 @@ def build_graph(
         elif event.kind == "tool_result" and index in result_owner:
             run = steps[result_owner[index]].run
         text = _step_text(event)
-        mentions = tuple(extract_entities(text)) if text else ()
+        provenance = provenance_of(event)
+        mentions = _mentions(text, acted_on=event.kind == "tool_call" or provenance == "human")
         for mention in mentions:
             key = (mention.kind, mention.value)
             seen = sightings.setdefault(key, [])
@@ -243,14 +248,16 @@ def build_graph(
             Step(
                 index=index,
                 event=event,
-                provenance=provenance_of(event),
+                provenance=provenance,
                 run=run,
                 text=text,
                 mentions=mentions,
                 mapping=mappings.get(event.event_id),
                 result=results.get(index),
+                reaches=_reaches(event, text),
             )
         )
+    _add_occurrences(sightings, steps)
     entities = {
         key: Entity(
             kind=key[0],
@@ -279,3 +286,61 @@ def build_graph(
 
 
 _INTERFACE_RANK = ["chat", "api", "code_agent", "agent"]
+
+
+_WRITTEN_HEREDOC = re.compile(
+    r"\b(?:cat|tee)\b[^\n]*?<<-?\s*(['\"]?)(\w+)\1[^\n]*\n.*?^\s*\2\s*$", re.M | re.S
+)
+
+
+def _reaches(event: Event, command: str) -> tuple[Mention, ...]:
+    """What a tool call reaches over the network.
+
+    The bodies of heredocs that ``cat`` or ``tee`` write to files are left out:
+    writing a test file full of example URLs reaches none of them.
+    """
+    if event.kind != "tool_call" or not command:
+        return ()
+    if "<<" in command:
+        command = _WRITTEN_HEREDOC.sub(lambda m: m.group(0).split("\n", 1)[0], command)
+    return tuple(network_targets(event.tool_name, command))
+
+
+def _mentions(text: str, *, acted_on: bool) -> tuple[Mention, ...]:
+    """Every entity of what a human said or a tool call ran; credentials only elsewhere.
+
+    Model prose and tool output are where most text is and where entities are
+    merely listed; ``_add_occurrences`` still finds there every entity that
+    something acted on, so provenance is exact at a fraction of the cost.
+    """
+    if not text:
+        return ()
+    if acted_on:
+        return tuple(extract_entities(text))
+    return tuple(Mention("secret", s.value, s.start, s.end, s.detail) for s in find_secrets(text))
+
+
+def _add_occurrences(sightings: dict[tuple[str, str], list[int]], steps: Sequence[Step]) -> None:
+    """Add to each entity's sightings every step whose text contains it as a whole word.
+
+    One case-insensitive scan of each step for all entities (secrets excluded:
+    they are found wherever they are, and matched case-sensitively).
+    """
+    values: dict[str, list[tuple[str, str]]] = {}
+    for kind, value in sightings:
+        if kind != "secret" and len(value) >= _MIN_OCCURRENCE:
+            values.setdefault(value.lower(), []).append((kind, value))
+    if not values:
+        return
+    alternatives = "|".join(re.escape(v) for v in sorted(values, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![\w.\-])(?:{alternatives})(?![\w\-]|\.\w)", re.IGNORECASE)
+    for step in steps:
+        for found in {m.group().lower() for m in pattern.finditer(step.text)}:
+            for key in values[found]:
+                sightings[key].append(step.index)
+    for seen in sightings.values():
+        seen[:] = sorted(set(seen))
+
+
+_MIN_OCCURRENCE = 3
+"""Shorter values (a port "22") would match everywhere: they keep their extracted sightings."""
