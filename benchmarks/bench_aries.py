@@ -2,8 +2,7 @@
 
 Ingests ``agent-traces-dev.jsonl`` (57 sessions labelled ``offensive`` CTF
 solving or ``benign`` coding and shell work; each session is its own actor)
-into a temporary store, maps it, detects AIO behaviours when
-``llmnav.orchestration`` provides ``detect_store``, scores every actor, and
+into a temporary store, maps it, detects AIO behaviours, scores every actor, and
 reports the ROC AUC of ARiES (offensive vs benign) and tier shares by label,
 with and without AIO hits. Targets: AUC >= 0.90, >= 90% of benign in tier low.
 
@@ -26,12 +25,11 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +38,7 @@ from llmnav.config import load_config
 from llmnav.ingest import ingest_files
 from llmnav.mapping.engine import MappingEngine
 from llmnav.mapping.stored import map_stored_actions
+from llmnav.orchestration import detect_store
 from llmnav.scoring import ActorScore, score_store
 from llmnav.store.duckdb import Store
 
@@ -52,18 +51,6 @@ def roc_auc(positive: Sequence[float], negative: Sequence[float]) -> float:
         return float("nan")
     wins = sum((p > n) + 0.5 * (p == n) for p in positive for n in negative)
     return wins / (len(positive) * len(negative))
-
-
-def detector() -> Callable[..., Any] | None:
-    """``detect_store`` from ``llmnav.orchestration``, or None while it does not exist."""
-    for name in ("llmnav.orchestration", "llmnav.orchestration.detect"):
-        try:
-            found = getattr(importlib.import_module(name), "detect_store", None)
-        except ImportError:
-            continue
-        if found is not None:
-            return found  # type: ignore[no-any-return]
-    return None
 
 
 def labels(path: Path) -> dict[str, str]:
@@ -124,9 +111,8 @@ def score_traces(
         ingest_files([source], db)
         with Store.open(db) as store:
             map_stored_actions(store, MappingEngine.default())
-            found = detector()
-            if detect and found is not None:
-                found(store, config)
+            if detect:
+                detect_store(store, config)
             return summarise(score_store(store, config, catalog), label_of)
 
 
@@ -184,12 +170,8 @@ def run(shared: Path) -> dict[str, Any]:
             start = time.perf_counter()
             result["without_aio"] = summarise(score_store(store, config, catalog), label_of)
             result["score_s"] = time.perf_counter() - start
-            detect = detector()
-            result["detect_store"] = detect is not None
-            if detect is not None:
-                hits = detect(store, config)
-                result["aio_hits"] = len(hits)
-                result["with_aio"] = summarise(score_store(store, config, catalog), label_of)
+            result["aio_hits"] = len(detect_store(store, config))
+            result["with_aio"] = summarise(score_store(store, config, catalog), label_of)
     result["chat_prompts"] = prompts(shared, config, catalog)
     return result
 
@@ -221,10 +203,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps(result, indent=1))
         return 0
     print(_line("without AIO", result["without_aio"]))
-    if "with_aio" in result:
-        print(_line(f"with AIO ({result['aio_hits']} hits)", result["with_aio"]))
-    else:
-        print("with AIO: llmnav.orchestration.detect_store not available")
+    print(_line(f"with AIO ({result['aio_hits']} hits)", result["with_aio"]))
     print(_line("chat prompts (offensive = malicious)", result["chat_prompts"]))
     for fold in result.get("heldout", []):
         print(_line(f"held-out fold {fold['fold']} (intent retrained without it)", fold))

@@ -22,6 +22,8 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import bench_aio  # noqa: E402
+import bench_aries  # noqa: E402
 import bench_catalog  # noqa: E402
 import bench_ingest  # noqa: E402
 import bench_map  # noqa: E402
@@ -151,6 +153,84 @@ def eval_section(scores: list[dict[str, Any]]) -> str:
     )
 
 
+def aio_section(result: dict[str, Any]) -> str:
+    sessions = result["sessions"]
+    labels = sorted(sessions)
+    rows = [
+        f"| {behaviour} | "
+        + " | ".join(
+            f"{rates[label]:.1%} ({round(rates[label] * sessions[label])})" for label in labels
+        )
+        + " |"
+        for behaviour, rates in result["rates"].items()
+    ]
+    overhead = [
+        f"| {name} | {o['without_orchestrate']:.2f} | {o['orchestrate']:.2f} | "
+        f"{o['overhead']:.0%} |"
+        for name, o in result["overhead"].items()
+    ]
+    guarded = ", ".join(bench_aio.GUARDED)
+    return "\n".join(
+        [
+            "## AIO behaviours on real agent sessions",
+            "",
+            "`llmnav analyze` over `agent-traces-dev.jsonl` (`benchmarks/bench_aio.py`): share of "
+            "sessions of each label on which each behaviour fires. "
+            + ", ".join(f"{sessions[label]} {label}" for label in labels)
+            + f" sessions. Target: {guarded} on at most 5% of benign sessions.",
+            "",
+            "| behaviour | " + " | ".join(labels) + " |",
+            "| --- | " + " | ".join("---:" for _ in labels) + " |",
+            *rows,
+            "",
+            "Guarded behaviours firing on benign sessions: "
+            + (", ".join(f"{b} in {s}" for b, s, _ in result["benign_guarded"]) or "none")
+            + ".",
+            "",
+            "What graph building and all ten detectors add to `analyze` (best of 3 runs; "
+            "baseline: the other stages of the same run: ingest, map, score, outputs):",
+            "",
+            "| data | other stages (s) | orchestrate (s) | added |",
+            "| --- | ---: | ---: | ---: |",
+            *overhead,
+            "",
+        ]
+    )
+
+
+def aries_section(result: dict[str, Any]) -> str:
+    def row(name: str, summary: dict[str, Any]) -> str:
+        tiers = summary["tiers"]
+        low = tiers.get("benign", {}).get("low", float("nan"))
+        means = ", ".join(f"{k} {v:.1f}" for k, v in summary["mean"].items())
+        return f"| {name} | {summary['auc']:.3f} | {low:.0%} | {means} |"
+
+    rows = [
+        row("agent traces, without AIO hits", result["without_aio"]),
+        row(f"agent traces, with AIO ({result['aio_hits']} hits)", result["with_aio"]),
+        row("CyberSecEval prompts as one-request chat actors", result["chat_prompts"]),
+    ]
+    rows += [
+        row(f"held-out fold {fold['fold']} (intent retrained without its benign sessions)", fold)
+        for fold in result.get("heldout", [])
+    ]
+    return "\n".join(
+        [
+            "## ARiES: offensive vs benign",
+            "",
+            "`benchmarks/bench_aries.py`: ROC AUC of ARiES (offensive vs benign actors) and the "
+            "share of benign actors in tier low. Targets: AUC >= 0.90, >= 90% benign in low. "
+            "The shipped intent model learned from the benign steps of these traces, so the "
+            "held-out folds are the honest numbers.",
+            "",
+            "| data | AUC | benign in low | mean ARiES |",
+            "| --- | ---: | ---: | --- |",
+            *rows,
+            "",
+        ]
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="Run the llmnav benchmarks.")
     parser.add_argument("--shared", type=Path, default=HERE.parents[1] / "shared")
@@ -166,7 +246,12 @@ def main() -> int:
         "ingest": bench_ingest.run(args.events),
         "map": bench_map.run(args.shared),
         "eval": [asdict(s) for s in evaluate(args.shared / "data" / "bench")],
+        "aio": bench_aio.run(args.shared, runs=3),
+        "aries": bench_aries.run(args.shared),
     }
+    results["aries"]["heldout"] = bench_aries.heldout(
+        args.shared, bench_aries.load_config(), bench_aries.load_catalog()
+    )
     (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     header = [
         "# Benchmark results",
@@ -178,7 +263,8 @@ def main() -> int:
     ]
     text = "\n".join(header) + "\n" + catalog_section(results["catalog"]) + "\n"
     text += ingest_section(results["ingest"]) + "\n"
-    text += map_section(results["map"]) + "\n" + eval_section(results["eval"])
+    text += map_section(results["map"]) + "\n" + eval_section(results["eval"]) + "\n"
+    text += aio_section(results["aio"]) + "\n" + aries_section(results["aries"])
     args.output.write_text(text)
     print(text)
     return 0
