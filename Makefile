@@ -23,10 +23,9 @@ $(STAMP): requirements.lock pyproject.toml
 
 demo: venv
 	$(BIN)/llmnav catalog stats
-	$(BIN)/llmnav ingest examples/telemetry/* --db demo-out/demo.duckdb --map
-	$(BIN)/llmnav sessions --db demo-out/demo.duckdb
-	$(BIN)/llmnav actors --db demo-out/demo.duckdb
-	@echo "Demo database: demo-out/demo.duckdb (rejected records: demo-out/rejected.jsonl)"
+	$(BIN)/llmnav analyze examples/telemetry -o demo-out
+	$(BIN)/llmnav actors --db demo-out/llmnav.duckdb --sort aries
+	@echo "Demo results: demo-out/ (actors.csv, layers/, llmnav.duckdb); explain an actor with: .venv/bin/llmnav explain ACTOR --db demo-out/llmnav.duckdb"
 
 lint: venv
 	$(BIN)/ruff check src tests scripts benchmarks

@@ -188,8 +188,10 @@ def actors_command(
     _list(
         db,
         "SELECT a.actor_id, s.aries, s.tier, s.threat, s.vulnerability, s.impact, "
-        "a.n_actions, a.interface, array_to_string(s.aio, ';') AS aio, "
-        "array_to_string(s.top_techniques, ' ') AS top_techniques, a.first_ts, a.last_ts "
+        "a.interface, "
+        "array_to_string(list_transform(s.aio, lambda x: replace(x, 'AIO.', '')), ' ') AS aio, "
+        "array_to_string(s.top_techniques[1:3], ' ') AS top_techniques, "
+        "CAST(a.last_ts AS DATE) AS last_seen "
         f"FROM actors a LEFT JOIN scores s USING (actor_id) ORDER BY {_SORTS[sort]} LIMIT ?",
         limit,
         as_json,
@@ -206,8 +208,8 @@ def _list(db: Path, sql: str, limit: int, as_json: bool, table: str) -> None:
         return
     view = Table(title=f"{table} ({len(rows):,} of {total:,})", title_justify="left", expand=True)
     for name in rows[0] if rows else ["(none)"]:
-        if name.endswith("_id"):
-            view.add_column(name, overflow="fold", ratio=1, min_width=12)
+        if name.endswith("_id") or name in _FOLDED:
+            view.add_column(_HEADERS.get(name, name), overflow="fold", ratio=1, min_width=10)
         else:
             view.add_column(
                 _HEADERS.get(name, name),
@@ -219,6 +221,9 @@ def _list(db: Path, sql: str, limit: int, as_json: bool, table: str) -> None:
     console.print(view)
 
 
+_FOLDED = frozenset({"aio", "top_techniques"})
+"""Long text columns that wrap, so the numbers beside them stay readable."""
+
 _HEADERS = {
     "n_events": "events",
     "n_user_messages": "asks",
@@ -228,6 +233,7 @@ _HEADERS = {
     "first_ts": "first",
     "last_ts": "last",
     "vulnerability": "vuln",
+    "last_seen": "last",
     "top_techniques": "top techniques",
 }
 
