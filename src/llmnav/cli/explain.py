@@ -163,7 +163,9 @@ def _print_session(dossier: SessionDossier, width: int) -> None:
     console.rule(
         f"[bold]session {safe(dossier.session_id)}[/] (actor {safe(dossier.actor_id)}, "
         f"{dossier.interface}, {dossier.n_runs} autonomous run(s), "
-        f"{len(dossier.decision_points)} human decision point(s))",
+        f"{len(dossier.decision_points)} human decision point(s)"
+        + (f", {dossier.tempo:g} tool calls/min" if dossier.tempo else "")
+        + ")",
         align="left",
     )
     timeline = Table(title="timeline", title_justify="left", expand=True, box=box.SIMPLE_HEAD)

@@ -63,6 +63,7 @@ class SessionDossier:
     steps: tuple[DossierStep, ...]
     n_runs: int
     decision_points: tuple[int, ...]
+    tempo: float | None
     entities: tuple[DossierEntity, ...]
     behaviours: tuple[AioHit, ...]
 
@@ -134,6 +135,7 @@ def _dossier(graph: SessionGraph, hits: tuple[AioHit, ...]) -> SessionDossier:
         steps=tuple(steps),
         n_runs=len(graph.runs),
         decision_points=tuple(i + 1 for i in graph.decision_points),
+        tempo=graph.tempo,
         entities=entities,
         behaviours=hits,
     )

@@ -26,9 +26,11 @@ first seen in a human message, in the model's output, or in a tool result.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+import statistics
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import pairwise
 from typing import Any, Literal
 
 from llmnav.ingest.segment import command_of
@@ -136,6 +138,25 @@ class SessionGraph:
     def tool_calls(self) -> list[Step]:
         return [step for step in self.steps if step.is_tool_call]
 
+    @property
+    def tempo(self) -> float | None:
+        """Tool calls per minute at the session's median pace (None without two timestamps).
+
+        >>> from llmnav.records import Event
+        >>> from datetime import datetime, timedelta
+        >>> t0 = datetime(2026, 1, 1)
+        >>> calls = [Event(f"e{i}", "a", "s", i, "assistant", "tool_call", tool_input="ls",
+        ...                ts=t0 + timedelta(seconds=5 * i)) for i in range(4)]
+        >>> build_graph(calls).tempo
+        12.0
+        """
+        stamps = [s.ts for s in self.tool_calls if s.ts is not None]
+        gaps = [(b - a).total_seconds() for a, b in pairwise(stamps)]
+        if not gaps:
+            return None
+        median = statistics.median(gaps)
+        return round(60 / median, 1) if median > 0 else None
+
     def human_named(self, kind: str, value: str) -> bool:
         """Whether a human message or the system prompt names this entity.
 
@@ -151,7 +172,7 @@ class SessionGraph:
             return True
         if kind == "secret":
             return value in self.human_text
-        return value.lower() in self.human_text.lower()
+        return _whole_words([value]).search(self.human_text) is not None
 
 
 def provenance_of(event: Event) -> Provenance:
@@ -332,14 +353,19 @@ def _add_occurrences(sightings: dict[tuple[str, str], list[int]], steps: Sequenc
             values.setdefault(value.lower(), []).append((kind, value))
     if not values:
         return
-    alternatives = "|".join(re.escape(v) for v in sorted(values, key=len, reverse=True))
-    pattern = re.compile(rf"(?<![\w.\-])(?:{alternatives})(?![\w\-]|\.\w)", re.IGNORECASE)
+    pattern = _whole_words(values)
     for step in steps:
         for found in {m.group().lower() for m in pattern.finditer(step.text)}:
             for key in values[found]:
                 sightings[key].append(step.index)
     for seen in sightings.values():
         seen[:] = sorted(set(seen))
+
+
+def _whole_words(values: Iterable[str]) -> re.Pattern[str]:
+    """Any of ``values`` as a whole word, case-insensitive: "10.0.0.7" is not in "10.0.0.70"."""
+    alternatives = "|".join(re.escape(v) for v in sorted(values, key=len, reverse=True))
+    return re.compile(rf"(?<![\w.\-])(?:{alternatives})(?![\w\-]|\.\w)", re.IGNORECASE)
 
 
 _MIN_OCCURRENCE = 3
