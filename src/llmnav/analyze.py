@@ -12,6 +12,7 @@ the Navigator layers under ``layers/``.
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections import defaultdict
@@ -60,7 +61,8 @@ def analyze(
     """Run the pipeline over ``inputs`` (files or folders) and write the results.
 
     ``intel`` is an indicator feed (``llmnav.scoring.load_intel``) for the
-    threat-intel part of ARiES.
+    threat-intel part of ARiES. ``workers`` processes parse large files and
+    map actions (default: one per CPU); the results do not depend on it.
     """
     from llmnav.catalog import load_catalog
     from llmnav.mapping.engine import MappingEngine
@@ -84,7 +86,9 @@ def analyze(
     seconds["ingest"] = time.perf_counter() - started
     with Store.open(db) as store:
         started = stage("map")
-        mapped = map_stored_actions(store, MappingEngine.default())
+        mapped = map_stored_actions(
+            store, MappingEngine.default(), workers=workers or os.cpu_count() or 1
+        )
         seconds["map"] = time.perf_counter() - started
         started = stage("orchestrate")
         hits = detect_store(store, config)

@@ -57,3 +57,28 @@ def test_analyst_labels_from_investigator_tables_top_the_ranking(
         if row["labels"]:
             assert (row["source"], row["confidence"]) == ("analyst", 1.0)
             assert row["technique_id"] in row["labels"]
+
+
+def test_map_stored_actions_with_two_workers_writes_the_same_rows(
+    tmp_path: Path, ingest_data: Path
+) -> None:
+    from llmnav.ingest import ingest_files
+    from llmnav.mapping.engine import MappingEngine
+    from llmnav.mapping.stored import map_stored_actions
+
+    tables: list[list[tuple[object, ...]]] = []
+    for workers in (1, 2):
+        db = tmp_path / f"w{workers}.duckdb"
+        ingest_files([ingest_data / "agent-sessions.jsonl"], db)
+        with Store.open(db) as store:
+            mapped = map_stored_actions(
+                store, MappingEngine.default(), workers=workers, batch_size=2
+            )
+            assert mapped == 11
+            tables.append(
+                store.conn.execute(
+                    "SELECT h.*, i.intent FROM hits h JOIN action_intent i USING (action_id) "
+                    "ORDER BY action_id, rank"
+                ).fetchall()
+            )
+    assert tables[0] == tables[1] and tables[0]

@@ -28,6 +28,10 @@ def analyze_command(
     format: Annotated[
         str | None, typer.Option("--format", "-f", help="Skip format detection for every input.")
     ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", min=1, help="Processes for parsing and mapping (default: CPUs)."),
+    ] = None,
     intel: Annotated[
         Path | None,
         typer.Option("--intel", help="Indicator feed (CSV, or STIX 2.1 indicators) for ARiES."),
@@ -58,6 +62,7 @@ def analyze_command(
             config=settings,
             intel=feed,
             format=format,
+            workers=workers,
             on_stage=lambda name: progress.update(task, description=name),
         )
     print_ingest_summary(result.ingest)

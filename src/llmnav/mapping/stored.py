@@ -2,15 +2,40 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 
 from llmnav.mapping.base import MapInput
 from llmnav.mapping.engine import MappingEngine
+from llmnav.records import TechniqueHit
 from llmnav.store.duckdb import Store
 
 __all__ = ["map_stored_actions"]
 
 BATCH = 1024
+
+_Mapped = tuple[list[str], list[TechniqueHit], list[float]]
+
+_ENGINE: MappingEngine | None = None
+
+
+def _init_worker() -> None:
+    global _ENGINE
+    _ENGINE = MappingEngine.default()
+
+
+def _map_items(engine: MappingEngine, items: Sequence[MapInput]) -> _Mapped:
+    results = engine.map(items)
+    version = engine.catalog.version
+    hits = [hit for r in results for hit in r.hits(version, engine.tactics_of)]
+    return [i.id for i in items], hits, [r.intent for r in results]
+
+
+def _map_in_worker(items: Sequence[MapInput]) -> _Mapped:
+    assert _ENGINE is not None
+    return _map_items(_ENGINE, items)
 
 
 def map_stored_actions(
@@ -19,11 +44,16 @@ def map_stored_actions(
     *,
     session_ids: Iterable[str] | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    workers: int = 1,
+    batch_size: int = BATCH,
 ) -> int:
     """Map the store's actions (those of ``session_ids`` when given); returns how many.
 
     Re-mapping replaces an action's earlier hits and intent, so running it
-    twice gives the same tables.
+    twice gives the same tables. With ``workers`` > 1 and enough actions,
+    batches are mapped by that many processes (each loads the default engine,
+    so ``engine`` must be ``MappingEngine.default()``); the store is written
+    by this process only, and the rows are the same as with one worker.
     """
     sql = (
         "SELECT a.action_id, a.kind, a.text, a.tool_name, a.language, "
@@ -36,10 +66,8 @@ def map_stored_actions(
         params.append(sorted(session_ids))
     rows = store.conn.execute(sql + " ORDER BY a.action_id", params).fetchall()
     kinds = {"tool_call": "command", "code": "code", "request": "request"}
-    version = engine.catalog.version
-    for start in range(0, len(rows), BATCH):
-        chunk = rows[start : start + BATCH]
-        items = [
+    chunks = [
+        [
             MapInput(
                 a,
                 text or "",
@@ -48,11 +76,31 @@ def map_stored_actions(
                 language,
                 tuple(labels or ()),
             )
-            for a, kind, text, tool, language, labels in chunk
+            for a, kind, text, tool, language, labels in rows[start : start + batch_size]
         ]
-        results = engine.map(items)
-        hits = [hit for r in results for hit in r.hits(version, engine.tactics_of)]
-        store.replace_mappings([i.id for i in items], hits, [r.intent for r in results])
+        for start in range(0, len(rows), batch_size)
+    ]
+    done = 0
+
+    def store_mapped(mapped: _Mapped) -> None:
+        nonlocal done
+        ids, hits, intents = mapped
+        store.replace_mappings(ids, hits, intents)
+        done += len(ids)
         if on_progress:
-            on_progress(start + len(chunk), len(rows))
+            on_progress(done, len(rows))
+
+    if workers <= 1 or len(chunks) < 2 * workers:
+        for items in chunks:
+            store_mapped(_map_items(engine, items))
+        return len(rows)
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker) as pool:
+        pending: deque[Future[_Mapped]] = deque()
+        for items in chunks:
+            pending.append(pool.submit(_map_in_worker, items))
+            if len(pending) > 2 * workers:
+                store_mapped(pending.popleft().result())
+        while pending:
+            store_mapped(pending.popleft().result())
     return len(rows)
