@@ -19,6 +19,7 @@ from llmnav.cli import config as config_cmd
 from llmnav.cli import evaluate as eval_cmd
 from llmnav.cli import explain as explain_cmd
 from llmnav.cli import ingest as ingest_cmd
+from llmnav.cli import layer as layer_cmd
 from llmnav.cli import map as map_cmd
 from llmnav.cli.render import print_error
 from llmnav.errors import LlmnavError
@@ -50,6 +51,7 @@ app = typer.Typer(
 app.add_typer(catalog_cmd.app, name="catalog")
 app.add_typer(aio_cmd.app, name="aio")
 app.add_typer(config_cmd.app, name="config")
+app.add_typer(layer_cmd.app, name="layer")
 analyze_cmd.register(app)
 explain_cmd.register(app)
 ingest_cmd.register(app)
