@@ -2,8 +2,9 @@
 
 ingest -> map -> orchestrate (AIO) -> score (ARiES) -> outputs. Everything
 lands in ``out_dir``: the DuckDB store (``llmnav.duckdb``), ``rejected.jsonl``,
-``actors.csv`` (the triage queue, ranked by ARiES), the AIO STIX bundle and
-the Navigator layers under ``layers/``.
+``actors.csv`` (the triage queue, ranked by ARiES), ``analytics.json`` and
+``report.html`` (the population analytics), the AIO STIX bundle and the
+Navigator layers under ``layers/``.
 
 >>> result = analyze(["examples/telemetry"], "out")          # doctest: +SKIP
 >>> result.ingest.stored, len(result.aio_hits)                # doctest: +SKIP
@@ -56,6 +57,7 @@ def analyze(
     intel: IntelFeed | None = None,
     format: str | None = None,
     workers: int | None = None,
+    periods: int | str = 2,
     on_stage: Callable[[str], None] | None = None,
 ) -> AnalyzeResult:
     """Run the pipeline over ``inputs`` (files or folders) and write the results.
@@ -63,7 +65,16 @@ def analyze(
     ``intel`` is an indicator feed (``llmnav.scoring.load_intel``) for the
     threat-intel part of ARiES. ``workers`` processes parse large files and
     map actions (default: one per CPU); the results do not depend on it.
+    ``periods`` splits the time range for the period analytics: a number of
+    equal parts (halves by default) or a length such as ``"30d"``.
     """
+    from llmnav.analytics import (
+        build_population,
+        compute_analytics,
+        write_analytics,
+        write_population_layers,
+        write_report,
+    )
     from llmnav.catalog import load_catalog
     from llmnav.mapping.engine import MappingEngine
     from llmnav.mapping.stored import map_stored_actions
@@ -97,8 +108,15 @@ def analyze(
         scores = score_store(store, config, load_catalog(), intel)
         seconds["score"] = time.perf_counter() - started
         started = stage("outputs")
+        catalog = load_catalog()
         files = [write_actors_csv(scores, out / "actors.csv")]
-        files += write_aio_layers(store, hits, out / "layers")
+        population = build_population(store, scores, catalog, config)
+        analytics = compute_analytics(population, catalog, periods=periods)
+        files.append(write_analytics(analytics, out / "analytics.json"))
+        layers = write_aio_layers(store, hits, out / "layers")
+        layers += write_population_layers(population, analytics, catalog, out / "layers")
+        files += layers
+        files.append(write_report(analytics, population, out / "report.html", layers=layers))
         seconds["outputs"] = time.perf_counter() - started
     return AnalyzeResult(out, db, summary, mapped, hits, scores, files, seconds)
 

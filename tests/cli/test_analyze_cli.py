@@ -31,6 +31,11 @@ def test_analyze_writes_the_store_bundle_layers_and_ranked_actors(out_dir: Path)
     )
     assert rows[1].startswith("op-7,") and "AIO.T0009" in rows[1]
     assert rows[-1].startswith("student-3,")
+    analytics = json.loads((out_dir / "analytics.json").read_text())
+    assert analytics["actors"] == 4 and 0 <= analytics["mean_aries"] <= 100
+    assert set(analytics["breadth_risk"]) >= {"pearson", "spearman"}
+    assert (out_dir / "report.html").read_text().startswith("<!DOCTYPE html>")
+    assert (out_dir / "layers" / "population-prevalence.json").exists()
     assert (out_dir / "aio-bundle.json").exists()
     assert (out_dir / "layers" / "aio-population.json").exists()
 

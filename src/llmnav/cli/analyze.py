@@ -32,6 +32,13 @@ def analyze_command(
         int | None,
         typer.Option("--workers", min=1, help="Processes for parsing and mapping (default: CPUs)."),
     ] = None,
+    periods: Annotated[
+        str,
+        typer.Option(
+            "--periods",
+            help="Periods for the trend analytics: a count of equal parts, or a length (30d, 4w).",
+        ),
+    ] = "2",
     intel: Annotated[
         Path | None,
         typer.Option("--intel", help="Indicator feed (CSV, or STIX 2.1 indicators) for ARiES."),
@@ -41,7 +48,8 @@ def analyze_command(
     write outputs.
 
     OUT gets the DuckDB store (llmnav.duckdb), rejected.jsonl, actors.csv (the
-    triage queue), the AIO STIX bundle and the Navigator layers under layers/.
+    triage queue), analytics.json and report.html (the population analytics), the
+    AIO STIX bundle and the Navigator layers under layers/.
     """
     from llmnav.analyze import STAGES, analyze
     from llmnav.scoring import load_intel
@@ -63,6 +71,7 @@ def analyze_command(
             intel=feed,
             format=format,
             workers=workers,
+            periods=int(periods) if periods.isdigit() else periods,
             on_stage=lambda name: progress.update(task, description=name),
         )
     print_ingest_summary(result.ingest)
@@ -88,7 +97,8 @@ def analyze_command(
     )
     timing = " | ".join(f"{name} {secs:.1f}s" for name, secs in result.seconds.items())
     console.print(
-        f"[bold]wrote {len(result.files):,} files to {safe(result.out_dir)}[/] | {timing}",
+        f"[bold]wrote {len(result.files):,} files to {safe(result.out_dir)}[/] "
+        f"(report: {safe(result.out_dir / 'report.html')}) | {timing}",
         highlight=False,
         soft_wrap=True,
     )
