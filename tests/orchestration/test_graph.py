@@ -75,7 +75,9 @@ def test_tempo_is_the_median_call_rate() -> None:
 
 
 def test_calls_that_only_write_a_file_reach_nothing() -> None:
-    writing = "cat <<'EOF' > t.py\nimport requests\nrequests.get('http://api.example-shop.com')\nEOF"
+    writing = (
+        "cat <<'EOF' > t.py\nimport requests\nrequests.get('http://api.example-shop.com')\nEOF"
+    )
     graph = graph_of(user("add a test"), call(writing), call("curl -s http://api.example-shop.com"))
     assert graph.steps[1].reaches == ()
     assert [m.value for m in graph.steps[2].reaches if m.kind == "host"] == ["api.example-shop.com"]
