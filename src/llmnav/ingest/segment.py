@@ -25,7 +25,7 @@ from collections.abc import Sequence
 
 from llmnav.records import Action, Event
 
-__all__ = ["code_blocks", "command_of", "segment_session"]
+__all__ = ["code_blocks", "command_of", "results_of_calls", "segment_session"]
 
 _FENCE = re.compile(
     r"^[ \t]*(`{3,}|~{3,})[ \t]*([\w+#.-]*)[^\n]*\n(.*?)^[ \t]*\1[ \t]*$", re.M | re.S
@@ -80,11 +80,11 @@ def command_of(tool_input: str | None) -> str:
 
 def segment_session(events: Sequence[Event]) -> list[Action]:
     """The actions of one session's events (given in session order)."""
-    results = _results_of_calls(events)
+    results = results_of_calls(events)
     actions: list[Action] = []
     for position, event in enumerate(events):
         if event.kind == "tool_call":
-            result = results.get(position)
+            result = events[results[position]] if position in results else None
             actions.append(_action(event, "tool_call", command_of(event.tool_input), 0, result))
         elif event.kind == "message" and event.role == "user" and event.text.strip():
             actions.append(_action(event, "request", event.text.strip(), 0))
@@ -100,11 +100,22 @@ def _may_fence(text: str) -> bool:
     return "```" in text or "~~~" in text
 
 
-def _results_of_calls(events: Sequence[Event]) -> dict[int, Event]:
-    """Position of each tool call -> its result: by ``call_id``, else the oldest waiting call."""
-    by_call_id = {e.call_id: e for e in events if e.kind == "tool_result" and e.call_id}
-    linked = {id(e) for e in by_call_id.values()}
-    results: dict[int, Event] = {}
+def results_of_calls(events: Sequence[Event]) -> dict[int, int]:
+    """Position of each tool call -> position of its result: by ``call_id``, else the
+    oldest call still waiting for one.
+
+    >>> events = [
+    ...     Event("c1", "a", "s", 0, "assistant", "tool_call", tool_input="id"),
+    ...     Event("r1", "a", "s", 1, "tool", "tool_result", "uid=0(root)"),
+    ... ]
+    >>> results_of_calls(events)
+    {0: 1}
+    """
+    by_call_id = {
+        e.call_id: i for i, e in enumerate(events) if e.kind == "tool_result" and e.call_id
+    }
+    linked = set(by_call_id.values())
+    results: dict[int, int] = {}
     waiting: deque[int] = deque()
     for position, event in enumerate(events):
         if event.kind == "tool_call":
@@ -112,8 +123,8 @@ def _results_of_calls(events: Sequence[Event]) -> dict[int, Event]:
                 results[position] = by_call_id[event.call_id]
             elif not event.call_id:
                 waiting.append(position)
-        elif event.kind == "tool_result" and id(event) not in linked and waiting:
-            results[waiting.popleft()] = event
+        elif event.kind == "tool_result" and position not in linked and waiting:
+            results[waiting.popleft()] = position
     return results
 
 

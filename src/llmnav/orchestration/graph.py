@@ -33,7 +33,7 @@ from datetime import datetime
 from itertools import pairwise
 from typing import Any, Literal
 
-from llmnav.ingest.segment import command_of
+from llmnav.ingest.segment import command_of, results_of_calls
 from llmnav.orchestration.entities import Mention, extract_entities, network_targets
 from llmnav.records import Event
 from llmnav.redact import find_secrets
@@ -206,24 +206,6 @@ def _system_prompt(events: Sequence[Event]) -> str:
     return "\n".join(parts)
 
 
-def _results_by_call(events: Sequence[Event]) -> dict[int, int]:
-    """Position of each tool call -> position of its result (by call id, else next waiting)."""
-    by_call_id = {
-        e.call_id: i for i, e in enumerate(events) if e.kind == "tool_result" and e.call_id
-    }
-    results: dict[int, int] = {}
-    waiting: list[int] = []
-    for index, event in enumerate(events):
-        if event.kind == "tool_call":
-            if event.call_id and event.call_id in by_call_id:
-                results[index] = by_call_id[event.call_id]
-            elif not event.call_id:
-                waiting.append(index)
-        elif event.kind == "tool_result" and not event.call_id and waiting:
-            results[waiting.pop(0)] = index
-    return results
-
-
 def build_graph(
     events: Sequence[Event], mappings: Mapping[str, StepMapping] | None = None
 ) -> SessionGraph:
@@ -235,7 +217,7 @@ def build_graph(
     if not events:
         raise ValueError("A session graph needs at least one event")
     mappings = mappings or {}
-    results = _results_by_call(events)
+    results = results_of_calls(events)
     result_owner = {result: call for call, result in results.items()}
     steps: list[Step] = []
     runs: list[list[int]] = []
