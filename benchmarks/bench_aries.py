@@ -15,11 +15,13 @@ The shipped intent model learned from the benign steps of these very traces
 (``scripts/train_model.py``), so the numbers above are optimistic. ``--heldout``
 measures honestly: for each of two folds it retrains the intent model (in
 memory, the package is untouched) without that fold's benign sessions, then
-scores that fold's benign sessions against all offensive ones.
+scores that fold's benign sessions against all offensive ones (which the intent
+model never learns from). ``--by-harness`` is stricter still: each fold is one
+benign harness, so the intent model never saw a session of that kind.
 
 Usage::
 
-    python benchmarks/bench_aries.py --shared ../shared [--heldout] [--json]
+    python benchmarks/bench_aries.py --shared ../shared [--heldout] [--by-harness] [--json]
 """
 
 from __future__ import annotations
@@ -116,8 +118,15 @@ def score_traces(
             return summarise(score_store(store, config, catalog), label_of)
 
 
-def heldout(shared: Path, config: Any, catalog: Any, folds: int = 2) -> list[dict[str, Any]]:
-    """Per fold: retrain intent without the fold's benign traces, score them vs all offensive."""
+def heldout(
+    shared: Path, config: Any, catalog: Any, folds: int = 2, by_harness: bool = False
+) -> list[dict[str, Any]]:
+    """Per fold: retrain intent without the fold's benign traces, score them vs all offensive.
+
+    ``by_harness`` makes each fold one benign harness (``meta.harness``, such as
+    InterCode-Bash or mini-swe-agent), so the intent model never saw a session
+    of that kind: stricter than the default folds, which split sessions.
+    """
     from dataclasses import replace
 
     import llmnav.mapping.intent as intent_module
@@ -132,10 +141,14 @@ def heldout(shared: Path, config: Any, catalog: Any, folds: int = 2) -> list[dic
     benign = [t for t in dev.traces if t["label"] == "benign"]
     offensive = [t for t in dev.traces if t["label"] != "benign"]
     original = mapper_module.load_artefact
+    harness = sorted({str(t.get("meta", {}).get("harness", "")) for t in benign})
+    if by_harness:
+        groups = [[t for t in benign if t.get("meta", {}).get("harness", "") == h] for h in harness]
+    else:
+        groups = [benign[fold::folds] for fold in range(folds)]
     results = []
     try:
-        for fold in range(folds):
-            held = benign[fold::folds]
+        for fold, held in enumerate(groups):
             held_ids = {t["session_id"] for t in held}
             train = [t for t in dev.traces if t["session_id"] not in held_ids]
             layer, _ = train_model.train_intent(replace(dev, traces=train), catalog, base.idf)
@@ -146,8 +159,12 @@ def heldout(shared: Path, config: Any, catalog: Any, folds: int = 2) -> list[dic
 
             mapper_module.load_artefact = patched  # type: ignore[assignment]
             intent_module.load_artefact = patched  # type: ignore[assignment]
-            summary = score_traces(held + offensive, config, catalog)
+            # Offensive first: the sessions reader tells the file's format from
+            # its first line, which a long coding session can exceed.
+            summary = score_traces(offensive + held, config, catalog)
             summary["fold"] = fold
+            if by_harness:
+                summary["harness"] = harness[fold]
             results.append(summary)
     finally:
         mapper_module.load_artefact = original
@@ -195,10 +212,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--heldout", action="store_true", help="also measure with intent retrained per fold"
     )
+    parser.add_argument(
+        "--by-harness",
+        action="store_true",
+        help="also hold out each benign harness in turn (intent never saw its sessions)",
+    )
     args = parser.parse_args(argv)
     result = run(args.shared)
     if args.heldout:
         result["heldout"] = heldout(args.shared, load_config(), load_catalog())
+    if args.by_harness:
+        result["heldout_harness"] = heldout(
+            args.shared, load_config(), load_catalog(), by_harness=True
+        )
     if args.json:
         print(json.dumps(result, indent=1))
         return 0
@@ -207,6 +233,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(_line("chat prompts (offensive = malicious)", result["chat_prompts"]))
     for fold in result.get("heldout", []):
         print(_line(f"held-out fold {fold['fold']} (intent retrained without it)", fold))
+    for fold in result.get("heldout_harness", []):
+        print(_line(f"held-out harness {fold['harness']} (intent never saw it)", fold))
     return 0
 
 

@@ -12,8 +12,12 @@ Training data:
 * a fifth of the Atomic and TRAM rows (``is_holdout``) is left out of training
   so that ``llmnav eval`` measures the shipped model on rows it never saw;
 * for intent: offensive text (procedure examples, Atomic commands, requests for
-  offensive capabilities) against defensive and everyday text (detection
-  strategies, requests for detections and explanations, benign agent sessions).
+  offensive capabilities, hand-written capture-the-flag and intrusion commands
+  and requests, informal malicious requests) against defensive and everyday
+  text (detection strategies, requests for detections and explanations,
+  hand-written developer and sysadmin commands, code snippets, coding-agent
+  narration, generated shell tasks, benign agent sessions); see
+  ``llmnav.mapping.model.corpus.intent_corpus``.
 
 Usage::
 

@@ -206,4 +206,4 @@ def test_redact_is_fast_on_adversarial_input() -> None:
     for text in ("password=" * 11_111, "-----BEGIN RSA PRIVATE KEY-----\n" * 3_125, "a:" * 50_000):
         start = time.perf_counter()
         redact(text)
-        assert time.perf_counter() - start < 0.5
+        assert time.perf_counter() - start < 2.0  # linear ~0.1 s; backtracking: minutes

@@ -56,3 +56,14 @@ def test_tier_cut_points_come_from_the_config(tmp_path: Path) -> None:
 def test_unordered_tiers_are_rejected() -> None:
     with pytest.raises(ConfigError, match="medium <= high <= critical"):
         load_config(overrides={"aries": {"tiers": {"high": 90}}})
+
+
+def test_intent_shares_cannot_exceed_one() -> None:
+    from pydantic import ValidationError
+
+    from llmnav.config import load_config
+    from llmnav.scoring.config import IntentWeights
+
+    intent = load_config().aries.intent.model_dump()
+    with pytest.raises(ValidationError, match="request_share"):
+        IntentWeights(**{**intent, "peak_share": 0.6, "request_share": 0.5})

@@ -198,3 +198,31 @@ def test_refused_request_enables_nothing() -> None:
     assert "model refused 1 malicious request(s)" in enablement.evidence
     assert refused.threat == delivered.threat  # the intent is still there
     assert refused.aries < delivered.aries
+
+
+def test_the_stated_task_weighs_on_intent_and_the_gate() -> None:
+    # The same ordinary commands (intent 0.5) under an offensive request and
+    # under a harmless one: the request states the task, so the first scores higher.
+    from llmnav.scoring.evidence import actor_gate, intent_level
+
+    commands = tuple(
+        replace(_action(POOL[1], intent=0.5), action_id=f"c{i}", seq=i + 1) for i in range(20)
+    )
+    ask = replace(_action(POOL[1]), kind="request", techniques=(), tool_name=None, result=None)
+    offensive = ActorProfile("ctf", "agent", actions=(ask, *commands)).with_counts()
+    harmless = replace(
+        offensive, actions=(replace(ask, intent=0.1, weight=action_weight(0.1, CONFIG.aries)),
+                            *commands),
+    )  # fmt: skip
+    aries = CONFIG.aries
+    assert intent_level(offensive, aries) > intent_level(harmless, aries)
+    assert actor_gate(offensive, aries) > actor_gate(harmless, aries)
+    assert score(offensive).aries > score(harmless).aries
+    # Without requests the request share falls back to the mean weight.
+    alone = ActorProfile("x", "agent", actions=commands).with_counts()
+    mean = sum(a.weight for a in commands) / len(commands)
+    peak = sum(sorted((a.weight for a in commands), reverse=True)[: aries.intent.peak_actions])
+    expected = (1 - aries.intent.peak_share) * mean + aries.intent.peak_share * (
+        peak / aries.intent.peak_actions
+    )
+    assert abs(intent_level(alone, aries) - expected) < 1e-9

@@ -46,12 +46,15 @@ class IntentWeights(_Section):
     full: float = _Unit
     peak_actions: int = Field(ge=1)
     peak_share: float = _Unit
+    request_share: float = _Unit
     gate_full: float = Field(gt=0, le=1)
 
     @model_validator(mode="after")
     def _ordered(self) -> IntentWeights:
         if self.full <= self.floor:
             raise ValueError("intent.full must be above intent.floor")
+        if self.peak_share + self.request_share > 1.0 + 1e-9:
+            raise ValueError("intent.peak_share + intent.request_share must be at most 1")
         return self
 
 

@@ -86,7 +86,14 @@ def technique_strengths(profile: ActorProfile, config: AriesConfig) -> dict[str,
 
 
 def intent_level(profile: ActorProfile, config: AriesConfig) -> float:
-    """The actor's intent clarity, 0-1: mean action weight mixed with its peak actions.
+    """The actor's intent clarity, 0-1: mean action weight mixed with its peak and its requests.
+
+    ``(1 - peak_share - request_share) x mean weight + peak_share x mean weight
+    of the peak_actions most malicious actions + request_share x mean weight of
+    the actor's requests`` (an actor without requests uses its mean weight
+    there). What an actor asks for states its task, which a long run of
+    ordinary commands (``ls``, ``cat``, ``python3 -c``) that any task needs
+    does not.
 
     >>> from llmnav.config import load_config
     >>> intent_level(ActorProfile("a", "chat"), load_config().aries)
@@ -98,19 +105,28 @@ def intent_level(profile: ActorProfile, config: AriesConfig) -> float:
     mean = sum(weights) / len(weights)
     peak_n = weights[: config.intent.peak_actions]
     peak = sum(peak_n) / len(peak_n)
-    share = config.intent.peak_share
-    return (1 - share) * mean + share * peak
+    asked = [a.weight for a in profile.actions if a.kind == "request"]
+    request = sum(asked) / len(asked) if asked else mean
+    peak_share, request_share = config.intent.peak_share, config.intent.request_share
+    return (1 - peak_share - request_share) * mean + peak_share * peak + request_share * request
 
 
 def actor_gate(profile: ActorProfile, config: AriesConfig) -> float:
-    """How much the capability parts count: mean action weight / ``intent.gate_full``, at most 1.
+    """How much the capability parts count, 0-1: the actor's mean intent / ``intent.gate_full``.
 
-    The per-action weights already ignore harmless actions; the gate also
-    keeps a long harmless session, whose few borderline actions add up, from
-    scoring like an attack. It uses the mean weight alone (no peak): a few
-    spikes must not unlock the capability points of a mostly harmless actor.
+    The mean is ``(1 - request_share) x mean action weight + request_share x
+    mean weight of its requests`` (the mean action weight alone for an actor
+    without requests), capped at 1. The per-action weights already ignore
+    harmless actions; the gate also keeps a long harmless session, whose few
+    borderline actions add up, from scoring like an attack. It takes no peak:
+    a few spikes must not unlock the capability points of a mostly harmless
+    actor, while the task the actor asked for (a request to crack a password
+    or to fix a failing test) says what its ordinary commands serve.
     """
     if not profile.actions:
         return 0.0
     mean = sum(a.weight for a in profile.actions) / len(profile.actions)
-    return min(1.0, mean / config.intent.gate_full)
+    asked = [a.weight for a in profile.actions if a.kind == "request"]
+    request = sum(asked) / len(asked) if asked else mean
+    share = config.intent.request_share
+    return min(1.0, ((1 - share) * mean + share * request) / config.intent.gate_full)
