@@ -22,10 +22,7 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $(STAMP)
 
 demo: venv
-	$(BIN)/llmnav catalog stats
-	$(BIN)/llmnav analyze examples/telemetry -o demo-out
-	$(BIN)/llmnav actors --db demo-out/llmnav.duckdb --sort aries
-	@echo "Demo results: demo-out/ (actors.csv, layers/, llmnav.duckdb); explain an actor with: .venv/bin/llmnav explain ACTOR --db demo-out/llmnav.duckdb"
+	$(BIN)/llmnav demo -o demo-out
 
 lint: venv
 	$(BIN)/ruff check src tests scripts benchmarks

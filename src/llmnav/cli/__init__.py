@@ -21,6 +21,7 @@ from llmnav.cli import explain as explain_cmd
 from llmnav.cli import ingest as ingest_cmd
 from llmnav.cli import layer as layer_cmd
 from llmnav.cli import map as map_cmd
+from llmnav.cli import synth as synth_cmd
 from llmnav.cli.render import print_error
 from llmnav.errors import LlmnavError
 
@@ -53,6 +54,7 @@ app.add_typer(aio_cmd.app, name="aio")
 app.add_typer(config_cmd.app, name="config")
 app.add_typer(layer_cmd.app, name="layer")
 analyze_cmd.register(app)
+synth_cmd.register(app)
 explain_cmd.register(app)
 ingest_cmd.register(app)
 map_cmd.register(app)

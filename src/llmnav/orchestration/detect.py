@@ -55,7 +55,7 @@ def detect_sessions(sessions: Iterable[Sequence[Event]], config: Config) -> list
 
 def graphs_from_store(store: Store, session_ids: Sequence[str]) -> list[SessionGraph]:
     """The session graphs of stored sessions, with each action's best technique and intent."""
-    events = store.session_events(session_ids)
+    events = store.session_events(session_ids, attrs=False)
     mappings: dict[str, dict[str, StepMapping]] = {}
     for row in store.query(_MAPPINGS, [list(session_ids)]):
         mapping = StepMapping(

@@ -447,7 +447,9 @@ class SafeguardEvasion(Detector):
         self, config: OrchestrationConfig, fingerprint: str, tactics: Mapping[str, tuple[int, str]]
     ) -> None:
         super().__init__(config, fingerprint, tactics)
-        self.personas = [re.compile(p, re.I) for p in config.T0010.persona_patterns]
+        self.persona = re.compile(
+            "|".join(f"(?:{pattern})" for pattern in config.T0010.persona_patterns), re.I
+        )
 
     def find(self, graph: SessionGraph) -> Finding | None:
         intents = [s.mapping.intent for s in graph.steps if s.mapping is not None]
@@ -460,15 +462,14 @@ class SafeguardEvasion(Detector):
         if graph.system_prompt:
             framed.append((-1, graph.system_prompt))
         for index, text in framed:
-            for pattern in self.personas:
-                match = pattern.search(text)
-                if match:
-                    where = "the system prompt" if index < 0 else f"step {index + 1}"
-                    return Finding(
-                        1.0 if index >= 0 else 0.5,
-                        (index,) if index >= 0 else (),
-                        f"persona framing in {where}: {match.group(0)!r}",
-                    )
+            match = self.persona.search(text)
+            if match:
+                where = "the system prompt" if index < 0 else f"step {index + 1}"
+                return Finding(
+                    1.0 if index >= 0 else 0.5,
+                    (index,) if index >= 0 else (),
+                    f"persona framing in {where}: {match.group(0)!r}",
+                )
         return None
 
     def _decomposition(self, graph: SessionGraph) -> Finding | None:

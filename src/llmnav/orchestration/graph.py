@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from itertools import pairwise
 from typing import Any, Literal
@@ -127,7 +127,6 @@ class SessionGraph:
     decision_points: tuple[int, ...]
     entities: Mapping[tuple[str, str], Entity]
     system_prompt: str = ""
-    system_mentions: tuple[Mention, ...] = field(default=())
     human_text: str = ""
     """Every human message and the system prompt, for "did a human say this" checks."""
 
@@ -167,8 +166,6 @@ class SessionGraph:
         if entity is not None and any(
             self.steps[index].provenance == "human" for index in entity.steps
         ):
-            return True
-        if any(m.kind == kind and m.value == value for m in self.system_mentions):
             return True
         if kind == "secret":
             return value in self.human_text
@@ -240,7 +237,7 @@ def build_graph(
             run = steps[result_owner[index]].run
         text = _step_text(event)
         provenance = provenance_of(event)
-        mentions = _mentions(text, acted_on=event.kind == "tool_call" or provenance == "human")
+        mentions = _mentions(text, acted_on=event.kind == "tool_call")
         for mention in mentions:
             key = (mention.kind, mention.value)
             seen = sightings.setdefault(key, [])
@@ -283,7 +280,6 @@ def build_graph(
         decision_points=tuple(decisions),
         entities=entities,
         system_prompt=system_prompt,
-        system_mentions=tuple(extract_entities(system_prompt)) if system_prompt else (),
         human_text="\n".join([system_prompt, *(s.text for s in steps if s.provenance == "human")]),
     )
 
@@ -310,11 +306,12 @@ def _reaches(event: Event, command: str) -> tuple[Mention, ...]:
 
 
 def _mentions(text: str, *, acted_on: bool) -> tuple[Mention, ...]:
-    """Every entity of what a human said or a tool call ran; credentials only elsewhere.
+    """Every entity of what a tool call ran; credentials only in other text.
 
-    Model prose and tool output are where most text is and where entities are
-    merely listed; ``_add_occurrences`` still finds there every entity that
-    something acted on, so provenance is exact at a fraction of the cost.
+    Messages and tool output are where most text is and where entities are
+    merely named or listed; ``_add_occurrences`` still finds there every entity
+    that a tool call acted on, so its provenance (a human gave it, the model
+    made it up, a tool printed it) is exact at a fraction of the cost.
     """
     if not text:
         return ()

@@ -320,21 +320,37 @@ class Store:
             row[0] for row in self.conn.execute("SELECT DISTINCT session_id FROM events").fetchall()
         }
 
-    def session_events(self, session_ids: Iterable[str]) -> dict[str, list[Event]]:
-        """The stored events of the given sessions, in session order."""
+    def session_events(
+        self, session_ids: Iterable[str], *, attrs: bool = True
+    ) -> dict[str, list[Event]]:
+        """The stored events of the given sessions, in session order.
+
+        With ``attrs=False`` only the session's own metadata (``attrs["session"]``,
+        on its first event) is read back: what the session graphs need, at a
+        fraction of the cost for large stores.
+        """
         ids = list(session_ids)
         if not ids:
             return {}
+        columns = ", ".join(EVENT_FIELDS)
+        if not attrs:
+            columns = columns.replace(
+                "attrs", "CASE WHEN attrs LIKE '%\"session\"%' THEN attrs END AS attrs"
+            )
         rows = self.conn.execute(
-            f"SELECT {', '.join(EVENT_FIELDS)} FROM events "
+            f"SELECT {columns} FROM events "
             "WHERE session_id IN (SELECT unnest(?)) ORDER BY session_id, seq, event_id",
             [ids],
         ).fetchall()
         grouped: dict[str, list[Event]] = {}
+        position = EVENT_FIELDS.index("attrs")
         for row in rows:
-            data = dict(zip(EVENT_FIELDS, row, strict=True))
-            data["attrs"] = json.loads(data["attrs"]) if data["attrs"] else {}
-            event = Event(**data)
+            values = list(row)
+            raw = values[position]
+            values[position] = json.loads(raw) if raw else {}
+            if not attrs and values[position]:
+                values[position] = {"session": values[position].get("session")}
+            event = Event(*values)
             grouped.setdefault(event.session_id, []).append(event)
         return grouped
 
