@@ -2,7 +2,8 @@
 
 ingest -> map -> orchestrate (AIO) -> score (ARiES) -> outputs. Everything
 lands in ``out_dir``: the DuckDB store (``llmnav.duckdb``), ``rejected.jsonl``,
-``actors.csv`` (the triage queue, ranked by ARiES), ``analytics.json`` and
+``actors.csv`` (the triage queue, ranked by ARiES), ``techniques.csv``
+(each technique's risk weight, actors and their mean ARiES), ``analytics.json`` and
 ``report.html`` (the population analytics), the AIO STIX bundle and the
 Navigator layers under ``layers/``.
 
@@ -24,7 +25,7 @@ from pathlib import Path
 from llmnav.config import Config, load_config
 from llmnav.ingest import IngestSummary, ingest_files
 from llmnav.records import AioHit
-from llmnav.scoring import ActorScore, IntelFeed
+from llmnav.scoring import ActorScore, IntelFeed, LlmGrader
 from llmnav.store.duckdb import Store
 
 __all__ = ["STAGES", "AnalyzeResult", "analyze", "write_aio_layers"]
@@ -55,6 +56,7 @@ def analyze(
     *,
     config: Config | None = None,
     intel: IntelFeed | None = None,
+    grader: LlmGrader | None = None,
     format: str | None = None,
     workers: int | None = None,
     periods: int | str = 2,
@@ -63,7 +65,8 @@ def analyze(
     """Run the pipeline over ``inputs`` (files or folders) and write the results.
 
     ``intel`` is an indicator feed (``llmnav.scoring.load_intel``) for the
-    threat-intel part of ARiES. ``workers`` processes parse large files and
+    threat-intel part of ARiES; ``grader`` an optional LLM grader of technical
+    sophistication (``llmnav.scoring.LlmGrader``). ``workers`` processes parse large files and
     map actions (default: one per CPU); the results do not depend on it.
     ``periods`` splits the time range for the period analytics: a number of
     equal parts (halves by default) or a length such as ``"30d"``.
@@ -79,7 +82,14 @@ def analyze(
     from llmnav.mapping.engine import MappingEngine
     from llmnav.mapping.stored import map_stored_actions
     from llmnav.orchestration.detect import detect_store
-    from llmnav.scoring import score_store, write_actors_csv
+    from llmnav.scoring import (
+        build_profiles,
+        save_scores,
+        score_profiles,
+        technique_scores,
+        write_actors_csv,
+        write_techniques_csv,
+    )
 
     config = config or load_config()
     out = Path(out_dir)
@@ -105,11 +115,17 @@ def analyze(
         hits = detect_store(store, config)
         seconds["orchestrate"] = time.perf_counter() - started
         started = stage("score")
-        scores = score_store(store, config, load_catalog(), intel)
+        catalog = load_catalog()
+        profiles = build_profiles(store, catalog, config.aries)
+        scores = score_profiles(profiles, config, catalog, intel, grader=grader)
+        save_scores(store, scores)
+        techniques = technique_scores(scores, profiles, config, catalog)
         seconds["score"] = time.perf_counter() - started
         started = stage("outputs")
-        catalog = load_catalog()
-        files = [write_actors_csv(scores, out / "actors.csv")]
+        files = [
+            write_actors_csv(scores, out / "actors.csv"),
+            write_techniques_csv(techniques, out / "techniques.csv"),
+        ]
         population = build_population(store, scores, catalog, config)
         analytics = compute_analytics(population, catalog, periods=periods)
         files.append(write_analytics(analytics, out / "analytics.json"))

@@ -36,6 +36,9 @@ def test_analyze_writes_the_store_bundle_layers_and_ranked_actors(out_dir: Path)
     assert set(analytics["breadth_risk"]) >= {"pearson", "spearman"}
     assert (out_dir / "report.html").read_text().startswith("<!DOCTYPE html>")
     assert (out_dir / "layers" / "population-prevalence.json").exists()
+    techniques = (out_dir / "techniques.csv").read_text().splitlines()
+    assert techniques[0] == "technique_id,name,risk_weight,n_actors,mean_aries"
+    assert any(line.startswith("T1021.004,SSH,") for line in techniques)
     assert (out_dir / "aio-bundle.json").exists()
     assert (out_dir / "layers" / "aio-population.json").exists()
 
@@ -111,3 +114,19 @@ def test_config_show_prints_defaults_and_merged_files(tmp_path: Path) -> None:
     failed = runner.invoke(app, ["config", "show", "--config", str(bad)])
     assert failed.exit_code == 1
     assert "Unknown setting" in failed.output and "orchestration.T0001.min_tactic" in failed.output
+
+
+def test_analyze_blends_an_llm_grade_into_sophistication(tmp_path: Path) -> None:
+    from llmnav.analyze import analyze
+    from llmnav.mapping.llm import FakeProvider
+    from llmnav.scoring import LlmGrader
+
+    answer = (
+        '{"expertise": 1, "operator_skill": 1, "bespoke_tooling": 1, '
+        '"capability_depth": 1, "rationale": "custom tooling across the kill chain"}'
+    )
+    graded = analyze(
+        [FIXTURES / "campaign.jsonl"], tmp_path, grader=LlmGrader(FakeProvider(answer))
+    )
+    part = next(c for c in graded.scores[0].components if c.name == "technical sophistication")
+    assert any(line.startswith("LLM grader") for line in part.evidence)

@@ -39,6 +39,13 @@ def analyze_command(
             help="Periods for the trend analytics: a count of equal parts, or a length (30d, 4w).",
         ),
     ] = "2",
+    grader: Annotated[
+        Path | None,
+        typer.Option(
+            "--grader",
+            help="LLM settings file (as for `map --llm`): grade technical sophistication with it.",
+        ),
+    ] = None,
     intel: Annotated[
         Path | None,
         typer.Option("--intel", help="Indicator feed (CSV, or STIX 2.1 indicators) for ARiES."),
@@ -56,6 +63,12 @@ def analyze_command(
 
     settings = load_config(config)
     feed = load_intel(intel) if intel is not None else None
+    llm_grader = None
+    if grader is not None:
+        from llmnav.mapping.llm.settings import build_provider, load_llm_settings
+        from llmnav.scoring import LlmGrader
+
+        llm_grader = LlmGrader(build_provider(load_llm_settings(grader)))
     with Progress(
         SpinnerColumn(),
         TextColumn("[bold]{task.description}"),
@@ -69,6 +82,7 @@ def analyze_command(
             out,
             config=settings,
             intel=feed,
+            grader=llm_grader,
             format=format,
             workers=workers,
             periods=int(periods) if periods.isdigit() else periods,

@@ -13,11 +13,22 @@ See ``docs/aries.md`` for what each part measures and how to tune it.
 
 from __future__ import annotations
 
-from llmnav.scoring.aries import load_scores, score_profile, score_profiles, score_store
+from llmnav.scoring.aries import (
+    load_scores,
+    save_scores,
+    score_profile,
+    score_profiles,
+    score_store,
+)
 from llmnav.scoring.config import AriesConfig
 from llmnav.scoring.intel import Indicator, IntelFeed, NameMatcher, load_intel
 from llmnav.scoring.model import DIMENSIONS, ActorScore, Component, TechniqueScore
-from llmnav.scoring.outputs import ACTORS_CSV_COLUMNS, write_actors_csv
+from llmnav.scoring.outputs import (
+    ACTORS_CSV_COLUMNS,
+    TECHNIQUES_CSV_COLUMNS,
+    write_actors_csv,
+    write_techniques_csv,
+)
 from llmnav.scoring.profile import (
     ActionEvidence,
     ActorProfile,
@@ -30,6 +41,7 @@ from llmnav.scoring.techniques import risk_weight, risk_weights, technique_score
 __all__ = [
     "ACTORS_CSV_COLUMNS",
     "DIMENSIONS",
+    "TECHNIQUES_CSV_COLUMNS",
     "ActionEvidence",
     "ActorProfile",
     "ActorScore",
@@ -48,9 +60,11 @@ __all__ = [
     "load_scores",
     "risk_weight",
     "risk_weights",
+    "save_scores",
     "score_profile",
     "score_profiles",
     "score_store",
     "technique_scores",
     "write_actors_csv",
+    "write_techniques_csv",
 ]

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from llmnav.config import Config
     from llmnav.store.duckdb import Store
 
-__all__ = ["load_scores", "score_profile", "score_profiles", "score_store"]
+__all__ = ["load_scores", "save_scores", "score_profile", "score_profiles", "score_store"]
 
 
 GATED = frozenset(
@@ -156,8 +156,13 @@ def score_store(
     """
     profiles = build_profiles(store, catalog, config.aries)
     scores = score_profiles(profiles, config, catalog, intel, grader=grader)
-    store.replace_scores(_scores_table(scores))
+    save_scores(store, scores)
     return scores
+
+
+def save_scores(store: Store, scores: Sequence[ActorScore]) -> None:
+    """Make ``scores`` (ranked) the store's ``scores`` table, as ``score_store`` does."""
+    store.replace_scores(_scores_table(scores))
 
 
 def load_scores(store: Store) -> list[ActorScore]:

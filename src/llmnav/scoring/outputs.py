@@ -1,4 +1,5 @@
-"""``actors.csv``: the ranked triage queue in the columns of DESIGN section 10.
+"""``actors.csv`` (the ranked triage queue in the columns of DESIGN section 10) and
+``techniques.csv`` (each technique's risk weight and the actors using it).
 
 Cells that a spreadsheet would run as a formula (starting with ``=``, ``+``,
 ``-``, ``@``, tab or carriage return) get a leading ``'``.
@@ -10,12 +11,17 @@ Cells that a spreadsheet would run as a formula (starting with ``=``, ``+``,
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from llmnav.scoring.model import ActorScore
+from llmnav.scoring.model import ActorScore, TechniqueScore
 
-__all__ = ["ACTORS_CSV_COLUMNS", "write_actors_csv"]
+__all__ = [
+    "ACTORS_CSV_COLUMNS",
+    "TECHNIQUES_CSV_COLUMNS",
+    "write_actors_csv",
+    "write_techniques_csv",
+]
 
 ACTORS_CSV_COLUMNS: tuple[str, ...] = (
     "actor_id",
@@ -31,36 +37,59 @@ ACTORS_CSV_COLUMNS: tuple[str, ...] = (
 )
 
 
+TECHNIQUES_CSV_COLUMNS: tuple[str, ...] = (
+    "technique_id",
+    "name",
+    "risk_weight",
+    "n_actors",
+    "mean_aries",
+)
+
+
 def _safe(value: object) -> str:
     text = str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def write_actors_csv(scores: Sequence[ActorScore], path: str | Path) -> Path:
-    """Write ``scores`` (in the order given: pass them ranked) to ``path``; returns the path.
+    """Write ``scores`` (in the order given: pass them ranked) to ``path``; returns the path."""
+    rows = (
+        [
+            s.actor_id,
+            f"{s.aries:.2f}",
+            s.tier,
+            f"{s.threat:.2f}",
+            f"{s.vulnerability:.2f}",
+            f"{s.impact:.2f}",
+            s.n_techniques,
+            s.n_tactics,
+            s.interface,
+            ";".join(s.aio),
+        ]
+        for s in scores
+    )
+    return _write_csv(path, ACTORS_CSV_COLUMNS, rows)
 
-    The file is written next to its final name and moved into place, so a
-    reader never sees half of it.
-    """
+
+def write_techniques_csv(techniques: Sequence[TechniqueScore], path: str | Path) -> Path:
+    """Write technique scores (``technique_scores``, in the order given) to ``path``."""
+    rows = (
+        [t.technique_id, t.name, f"{t.risk_weight:.2f}", t.n_actors, f"{t.mean_aries:.2f}"]
+        for t in techniques
+    )
+    return _write_csv(path, TECHNIQUES_CSV_COLUMNS, rows)
+
+
+def _write_csv(path: str | Path, header: Sequence[str], rows: Iterable[list[object]]) -> Path:
+    """Write a CSV next to its final name and move it into place, so a reader never
+    sees half of it; every cell formula-safe."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(target.suffix + ".tmp")
     with tmp.open("w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out)
-        writer.writerow(ACTORS_CSV_COLUMNS)
-        for s in scores:
-            row: list[object] = [
-                s.actor_id,
-                f"{s.aries:.2f}",
-                s.tier,
-                f"{s.threat:.2f}",
-                f"{s.vulnerability:.2f}",
-                f"{s.impact:.2f}",
-                s.n_techniques,
-                s.n_tactics,
-                s.interface,
-                ";".join(s.aio),
-            ]
+        writer.writerow(header)
+        for row in rows:
             writer.writerow([_safe(v) for v in row])
     tmp.replace(target)
     return target
