@@ -116,3 +116,11 @@ def test_read_records_sniffs_the_format_when_none_is_given(ingest_data: Path) ->
         "swe-2",
         "bad-steps",
     }
+
+
+def test_sniff_reads_a_first_session_longer_than_the_sniffed_bytes(tmp_path: Path) -> None:
+    steps = [{"role": "tool", "content": "x" * 1000} for _ in range(200)]
+    path = tmp_path / "long.jsonl"
+    path.write_text(json.dumps({"session_id": "s1", "steps": steps}) + "\n")
+    assert path.stat().st_size > 1 << 16
+    assert sniff(path).name == "sessions"

@@ -41,6 +41,8 @@ BUILTIN_READERS: tuple[type[Reader], ...] = (
 )
 
 SNIFF_BYTES = 1 << 16
+FIRST_RECORD_MAX = 64 << 20
+"""A first line longer than the sniffed bytes is read on up to this size."""
 WHOLE_DOCUMENT_LIMIT = 256 << 20
 """Sniffing parses a pretty-printed JSON document whole only below this size."""
 
@@ -77,6 +79,10 @@ def read_head(path: Path) -> Head:
     """The first bytes of a file and, when they hold one, its first JSON value."""
     with path.open("rb") as handle:
         data = handle.read(SNIFF_BYTES)
+        if len(data) == SNIFF_BYTES and b"\n" not in data:
+            # One long first record (an agent session of many steps): read it whole,
+            # or its JSON cannot be parsed and the format cannot be told.
+            data += handle.readline(FIRST_RECORD_MAX)
     first = None
     text = data.lstrip(b"\xef\xbb\xbf").decode("utf-8", "replace")
     first_line = text.split("\n", 1)[0].strip()
