@@ -25,6 +25,7 @@ sys.path.insert(0, str(HERE))
 import bench_aio  # noqa: E402
 import bench_aries  # noqa: E402
 import bench_catalog  # noqa: E402
+import bench_demo  # noqa: E402
 import bench_ingest  # noqa: E402
 import bench_map  # noqa: E402
 
@@ -231,6 +232,51 @@ def aries_section(result: dict[str, Any]) -> str:
     )
 
 
+def _demo() -> dict[str, Any]:
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="llmnav-demo-") as tmp:
+        return bench_demo.run(832, 0, None, Path(tmp))
+
+
+def demo_section(result: dict[str, Any]) -> str:
+    from llmnav.synth.calibrate import TARGETS
+
+    figures, accuracy, seconds = result["figures"], result["accuracy"], result["seconds"]
+    rows = [
+        f"| {t.name} | {figures[t.name]:.2f} | {t.target:g} ± {t.tolerance:g} | "
+        f"{'ok' if t.ok(figures[t.name]) else 'OFF'} |"
+        for t in TARGETS
+    ]
+    analysis = sum(v for k, v in seconds.items() if k != "generate")
+    stages = " | ".join(f"{k} {v:.1f}s" for k, v in seconds.items())
+    return "\n".join(
+        [
+            "## Demo population (`llmnav demo`)",
+            "",
+            f"`benchmarks/bench_demo.py`: {result['actors']} actors (seed {result['seed']}), "
+            f"{figures['actions']:,} actions, {result['rejected']} rejected, through the whole "
+            "pipeline; each figure computed from the store and the scores, beside the study's "
+            "value and band (DESIGN section 9).",
+            "",
+            "| figure | demo | study ± band | |",
+            "| --- | ---: | --- | --- |",
+            *rows,
+            "",
+            f"Campaign actors: {figures['campaign_aries']} (all critical: "
+            f"{figures['campaign_all_critical']}). Interface groups: mean ARiES "
+            f"{figures['interface_mean_aries']}, Welch p = {figures['interface_welch_p']:.2f}.",
+            "",
+            f"Mapping accuracy against the generator's labels: top-1 exact "
+            f"{accuracy['top1_exact']:.3f}, parent {accuracy['top1_parent']:.3f} over "
+            f"{accuracy['actions']:,} labelled actions.",
+            "",
+            f"Analysis time (target 20 s on 2 cores): {analysis:.1f} s ({stages}).",
+            "",
+        ]
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="Run the llmnav benchmarks.")
     parser.add_argument("--shared", type=Path, default=HERE.parents[1] / "shared")
@@ -248,6 +294,7 @@ def main() -> int:
         "eval": [asdict(s) for s in evaluate(args.shared / "data" / "bench")],
         "aio": bench_aio.run(args.shared, runs=3),
         "aries": bench_aries.run(args.shared),
+        "demo": _demo(),
     }
     results["aries"]["heldout"] = bench_aries.heldout(
         args.shared, bench_aries.load_config(), bench_aries.load_catalog()
@@ -264,7 +311,8 @@ def main() -> int:
     text = "\n".join(header) + "\n" + catalog_section(results["catalog"]) + "\n"
     text += ingest_section(results["ingest"]) + "\n"
     text += map_section(results["map"]) + "\n" + eval_section(results["eval"]) + "\n"
-    text += aio_section(results["aio"]) + "\n" + aries_section(results["aries"])
+    text += aio_section(results["aio"]) + "\n" + aries_section(results["aries"]) + "\n"
+    text += demo_section(results["demo"])
     args.output.write_text(text)
     print(text)
     return 0
