@@ -76,3 +76,23 @@ def test_tactic_scores_combine_techniques_of_each_tactic() -> None:
     )
     assert tactics[0] == ("TA0006", pytest.approx(0.8))
     assert {t for t, _ in tactics} == {"TA0006", "TA0005", "TA0003", "TA0004", "TA0001"}
+
+
+def test_tactic_scores_rank_by_best_technique_not_by_many_weak_ones() -> None:
+    ranking = combine(
+        {
+            "model": [
+                Candidate("T1071.001", 0.6),
+                Candidate("T1027", 0.45),
+                Candidate("T1027.013", 0.4),
+                Candidate("T1140", 0.35),
+            ]
+        },
+        sources=SOURCES,
+    )
+    of = {"T1071.001": ("TA0011",), "T1027": ("TA0005",), "T1027.013": ("TA0005",)}
+    tactics = tactic_scores(ranking, {**of, "T1140": ("TA0005",)})
+    assert [t for t, _ in tactics] == ["TA0011", "TA0005"]
+    # the score stays the noisy-or of the tactic's techniques
+    assert tactics[1][1] == pytest.approx(1 - 0.55 * 0.6 * 0.65)
+    assert tactics[0][1] == pytest.approx(0.6)

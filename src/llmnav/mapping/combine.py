@@ -4,7 +4,8 @@ Confidence of a technique is a noisy-or over the mappers that propose it
 (``1 - prod(1 - weight * score)``), so agreement raises it and no mapper can
 lower another's finding. The evidence shown is the most specific one: a rule's
 matched span before a model's telling words. Tactic scores combine their
-techniques the same way. Analyst labels always win (confidence 1).
+techniques the same way, ranked by their best technique. Analyst labels
+always win (confidence 1).
 
 >>> from llmnav.mapping.base import Candidate
 >>> ranking = combine({"rules": [Candidate("T1003.001", 0.9, "procdump -ma lsass")],
@@ -44,39 +45,102 @@ def combine(
     sources: Mapping[str, str],
     weights: Mapping[str, float] | None = None,
     limit: int = 10,
+    detail: bool = True,
 ) -> list[Ranked]:
-    """Merge each mapper's candidates (keyed by mapper name) into one ranking, best first."""
+    """Merge each mapper's candidates (keyed by mapper name) into one ranking, best first.
+
+    ``detail=False`` leaves out what backs each technique (``source``, ``mappers``
+    and ``evidence`` stay empty), for callers that show only ids and confidences.
+    """
     weights = weights or {}
+    if not detail:
+        return _confidences(candidates, sources, weights, limit)
     miss: dict[str, float] = {}
     support: dict[str, list[tuple[int, float, str, str]]] = {}
     for mapper, found in candidates.items():
+        if not found:
+            continue
         source = sources.get(mapper, "model")
         weight = weights.get(mapper, 1.0)
+        order = EVIDENCE_ORDER.get(source, 9)
+        analyst = source == "analyst"
         for candidate in found:
-            score = 1.0 if source == "analyst" else min(max(candidate.score, 0.0), 1.0) * weight
-            miss[candidate.technique_id] = miss.get(candidate.technique_id, 1.0) * (1.0 - score)
-            support.setdefault(candidate.technique_id, []).append(
-                (EVIDENCE_ORDER.get(source, 9), -score, mapper, candidate.evidence)
-            )
+            technique_id = candidate.technique_id
+            score = 1.0 if analyst else min(max(candidate.score, 0.0), 1.0) * weight
+            miss[technique_id] = miss.get(technique_id, 1.0) * (1.0 - score)
+            backer = (order, -score, mapper, candidate.evidence)
+            backers = support.get(technique_id)
+            if backers is None:
+                support[technique_id] = [backer]
+            else:
+                backers.append(backer)
+    scored = [(1.0 - remaining, technique_id) for technique_id, remaining in miss.items()]
+    scored.sort(key=_best_first)
     ranking = []
-    for technique_id, remaining in miss.items():
-        backers = sorted(support[technique_id])
-        best = next((b for b in backers if b[3]), backers[0])
-        mappers = tuple(dict.fromkeys(b[2] for b in backers))
+    for confidence, technique_id in scored[:limit]:
+        backers = support[technique_id]
+        if len(backers) > 1:
+            backers.sort()
+            best = next((b for b in backers if b[3]), backers[0])
+            mappers = tuple(dict.fromkeys(b[2] for b in backers))
+        else:
+            best = backers[0]
+            mappers = (best[2],)
         source = sources.get(backers[0][2], "model")
-        ranking.append(Ranked(technique_id, 1.0 - remaining, source, mappers, best[3]))
-    ranking.sort(key=lambda r: (-r.confidence, r.technique_id))
-    return ranking[:limit]
+        ranking.append(Ranked(technique_id, confidence, source, mappers, best[3]))
+    return ranking
+
+
+def _confidences(
+    candidates: Mapping[str, Sequence[Candidate]],
+    sources: Mapping[str, str],
+    weights: Mapping[str, float],
+    limit: int,
+) -> list[Ranked]:
+    """``combine`` without the backing: the same confidences, the same order."""
+    miss: dict[str, float] = {}
+    for mapper, found in candidates.items():
+        if not found:
+            continue
+        if sources.get(mapper, "model") == "analyst":
+            for candidate in found:
+                miss[candidate.technique_id] = miss.get(candidate.technique_id, 1.0) * 0.0
+            continue
+        weight = weights.get(mapper, 1.0)
+        for candidate in found:
+            score = min(max(candidate.score, 0.0), 1.0) * weight
+            miss[candidate.technique_id] = miss.get(candidate.technique_id, 1.0) * (1.0 - score)
+    scored = [(1.0 - remaining, technique_id) for technique_id, remaining in miss.items()]
+    scored.sort(key=_best_first)
+    return [Ranked(technique_id, conf, "", (), "") for conf, technique_id in scored[:limit]]
+
+
+def _best_first(scored: tuple[float, str]) -> tuple[float, str]:
+    return -scored[0], scored[1]
 
 
 def tactic_scores(
     ranking: Sequence[Ranked], tactics_of: Mapping[str, Sequence[str]]
 ) -> list[tuple[str, float]]:
-    """Tactic ids with a noisy-or of their techniques' confidence, best first."""
+    """Tactic ids with a noisy-or of their techniques' confidence, ranked by their best technique.
+
+    The order follows the most confident technique of each tactic (ties: the
+    noisy-or), so a tactic with many techniques (Defense Evasion has over 200)
+    cannot pass the tactic of the first technique on a pile of weak candidates.
+    The score stays the noisy-or, which thresholds read as "this tactic is there".
+
+    >>> ranking = [Ranked("T1071.001", 0.6, "model", ("model",), ""),
+    ...            Ranked("T1027", 0.4, "model", ("model",), ""),
+    ...            Ranked("T1027.013", 0.4, "model", ("model",), "")]
+    >>> [(t, round(s, 2)) for t, s in tactic_scores(ranking, {"T1071.001": ["TA0011"],
+    ...     "T1027": ["TA0005"], "T1027.013": ["TA0005"]})]
+    [('TA0011', 0.6), ('TA0005', 0.64)]
+    """
     miss: dict[str, float] = {}
+    best: dict[str, float] = {}
     for ranked in ranking:
         for tactic in tactics_of.get(ranked.technique_id, ()):
             miss[tactic] = miss.get(tactic, 1.0) * (1.0 - ranked.confidence)
-    scored = [(tactic, 1.0 - remaining) for tactic, remaining in miss.items()]
-    scored.sort(key=lambda item: (-item[1], item[0]))
-    return scored
+            best[tactic] = max(best.get(tactic, 0.0), ranked.confidence)
+    order = sorted(miss, key=lambda tactic: (-best[tactic], miss[tactic], tactic))
+    return [(tactic, 1.0 - miss[tactic]) for tactic in order]

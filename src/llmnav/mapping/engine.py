@@ -97,13 +97,22 @@ class MappingEngine:
             mappers.append(SemanticMapper())
         return cls(mappers, catalog, IntentModel())
 
-    def map(self, items: Sequence[MapInput]) -> list[MappingResult]:
-        """Map a batch of inputs (one result per input, same order)."""
+    def map(self, items: Sequence[MapInput], *, evidence: bool = True) -> list[MappingResult]:
+        """Map a batch of inputs (one result per input, same order).
+
+        ``evidence=False`` is for callers that show only ids and scores: the same
+        rankings, confidences, tactics and intents, without what backs each
+        technique (``source``, ``mappers`` and ``evidence`` stay empty).
+        """
+        if not items:
+            return []
         texts = [item.text for item in items]
         model = next((m for m in self.mappers if isinstance(m, ModelMapper)), None)
-        features = model.features(texts) if model and items else None
+        features = words = None
+        if model is not None:
+            features, words = model.features_and_words(texts)
         per_mapper = {
-            m.name: m.map_features(items, features)
+            m.name: m.map_features(items, features, words, evidence=evidence)
             if isinstance(m, ModelMapper) and features is not None
             else m.map_batch(items)
             for m in self.mappers
@@ -115,17 +124,19 @@ class MappingEngine:
             intents = self.intent.predict_features(features)
         else:
             intents = self.intent.predict(texts)
+        found = list(per_mapper.values())
+        names = list(per_mapper)
+        weights, limit, tactics_of = self.weights, self.limit, self.tactics_of
         results = []
         for index, item in enumerate(items):
             ranking = combine(
-                {name: found[index] for name, found in per_mapper.items()},
+                dict(zip(names, [f[index] for f in found], strict=True)),
                 sources=sources,
-                weights=self.weights,
-                limit=self.limit,
+                weights=weights,
+                limit=limit,
+                detail=evidence,
             )
             results.append(
-                MappingResult(
-                    item.id, ranking, tactic_scores(ranking, self.tactics_of), intents[index]
-                )
+                MappingResult(item.id, ranking, tactic_scores(ranking, tactics_of), intents[index])
             )
         return results

@@ -39,5 +39,6 @@ class IntentModel:
 
     def predict_features(self, features: sp.csr_matrix) -> list[float]:
         """Like ``predict``, on features the model mapper already computed."""
-        scores = self.artefact.layer_scores(features)["intent"][:, 0]
-        return [1.0 / (1.0 + math.exp(-float(s))) for s in scores]
+        scores = self.artefact.layer_scores(features)["intent"][:, 0].tolist()
+        exp = math.exp
+        return [1.0 / (1.0 + exp(-s)) for s in scores]

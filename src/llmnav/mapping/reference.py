@@ -26,6 +26,8 @@ ID_SCORE = 0.85
 NAME_SCORE = 0.6
 
 _ID = re.compile(r"(?<![A-Za-z0-9])[Tt]\d{4}(?:\.\d{3})?(?!\d)")
+_ID_HINT = re.compile(r"[Tt]\d{4}")
+"""Every id matches this; most texts do not, and it is quicker to rule them out."""
 _WORD = re.compile(r"[a-z0-9]+")
 GENERIC_NAMES = frozenset(
     [
@@ -99,7 +101,7 @@ class ReferenceMapper(Mapper):
 
     def _map(self, text: str) -> list[Candidate]:
         found: list[Candidate] = []
-        for match in _ID.finditer(text):
+        for match in _ID.finditer(text) if _ID_HINT.search(text) else ():
             lookup = self._lookup(match.group(0).upper())
             if lookup:
                 found.append(Candidate(lookup, ID_SCORE, match.group(0), "technique id"))

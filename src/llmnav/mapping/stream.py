@@ -13,10 +13,14 @@ Malformed lines are reported with their line number and skipped.
 from __future__ import annotations
 
 import multiprocessing
+import sys
+import types
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
@@ -91,25 +95,53 @@ def parse_line(raw: bytes, line: int, text_field: str) -> _Line | str:
 
 _Batch = list[_Line]
 
+_Chunk = tuple[bytes, int, int, list[tuple[int, str]]]
+"""What mapping a chunk of raw lines gives: the output lines (JSONL), the count of
+non-blank lines read, the count mapped, and the (line, reason) of skipped lines."""
 
-def _batches(
-    handle: IO[bytes], text_field: str, summary: MapSummary
-) -> Iterator[tuple[_Batch, int]]:
+CHUNK_LINES = 1024
+"""Raw input lines handed to a worker at a time (read and parsed there)."""
+
+
+def _raw_chunks(handle: IO[bytes], size: int) -> Iterator[tuple[int, list[bytes], int]]:
+    """(number of the first line, the raw lines, byte position after them) per chunk."""
+    first, position, chunk = 1, 0, []
+    for raw in handle:
+        chunk.append(raw)
+        position += len(raw)
+        if len(chunk) >= size:
+            yield first, chunk, position
+            first += len(chunk)
+            chunk = []
+    if chunk:
+        yield first, chunk, position
+
+
+def _map_chunk(
+    engine: MappingEngine, first: int, lines: list[bytes], text_field: str, explain: bool
+) -> _Chunk:
+    """Parse and map raw input lines (the first numbered ``first``)."""
+    read = 0
+    bad: list[tuple[int, str]] = []
+    out: list[bytes] = []
     batch: _Batch = []
-    for line, raw in enumerate(handle, start=1):
+    for line, raw in enumerate(lines, start=first):
         if not raw.strip():
             continue
-        summary.read += 1
+        read += 1
         parsed = parse_line(raw, line, text_field)
         if isinstance(parsed, str):
-            summary.bad_lines.append((line, parsed))
+            bad.append((line, parsed))
             continue
         batch.append(parsed)
         if len(batch) >= BATCH:
-            yield batch, handle.tell()
+            out.extend(_map_lines(engine, batch, explain))
             batch = []
     if batch:
-        yield batch, handle.tell()
+        out.extend(_map_lines(engine, batch, explain))
+    mapped = len(out)
+    out.append(b"")
+    return b"\n".join(out) if mapped else b"", read, mapped, bad
 
 
 _ENGINE: MappingEngine | None = None
@@ -122,15 +154,33 @@ def _init_worker(options: dict[str, Any]) -> None:
 
 def _map_lines(engine: MappingEngine, batch: _Batch, explain: bool) -> list[bytes]:
     items = [MapInput(key, text, kind or guess_kind(text)) for key, text, kind, _ in batch]
+    dumps = orjson.dumps
     return [
-        orjson.dumps(result_json(r, explain=explain, ident=line[3]))
-        for r, line in zip(engine.map(items), batch, strict=True)
+        dumps(result_json(r, explain=explain, ident=line[3]))
+        for r, line in zip(engine.map(items, evidence=explain), batch, strict=True)
     ]
 
 
-def _map_in_worker(batch: _Batch, explain: bool) -> list[bytes]:
+def _map_in_worker(first: int, lines: list[bytes], text_field: str, explain: bool) -> _Chunk:
     assert _ENGINE is not None
-    return _map_lines(_ENGINE, batch, explain)
+    return _map_chunk(_ENGINE, first, lines, text_field, explain)
+
+
+@contextmanager
+def _without_main_module() -> Iterator[None]:
+    """Spawn workers without re-running the parent's ``__main__`` in each of them.
+
+    A spawned worker normally runs the parent's main script again first, in case
+    it defines what the tasks need. Ours need only this module; the ``llmnav``
+    script would import the whole command line (about a second per worker).
+    """
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if main is not None:
+            sys.modules["__main__"] = main
 
 
 def map_file(
@@ -146,7 +196,10 @@ def map_file(
     engine: MappingEngine | None = None,
     on_progress: Callable[[int, int, MapSummary], None] | None = None,
 ) -> MapSummary:
-    """Map every line of ``source`` into ``out`` (JSONL), in input order."""
+    """Map every line of ``source`` into ``out`` (JSONL), in input order.
+
+    Workers get raw lines and parse them, so the parent only reads and writes.
+    """
     if not source.is_file():
         raise IngestError(f"File not found: {source}")
     total = source.stat().st_size
@@ -156,35 +209,40 @@ def map_file(
         "llm_config": llm_config,
         "semantic": semantic,
     }
+
+    def write(done: _Chunk, position: int) -> None:
+        lines, read, mapped, bad = done
+        sink.write(lines)
+        summary.read += read
+        summary.mapped += mapped
+        summary.bad_lines.extend(bad)
+        if on_progress:
+            on_progress(position, total, summary)
+
     with source.open("rb") as handle, out.open("wb") as sink:
-        batches = _batches(handle, text_field, summary)
         if workers <= 1:
             engine = engine or MappingEngine.default(**options)
-            for batch, position in batches:
-                for line in _map_lines(engine, batch, explain):
-                    sink.write(line + b"\n")
-                summary.mapped += len(batch)
-                if on_progress:
-                    on_progress(position, total, summary)
+            for first, lines, position in _raw_chunks(handle, BATCH):
+                write(_map_chunk(engine, first, lines, text_field, explain), position)
             return summary
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(
             workers, mp_context=context, initializer=_init_worker, initargs=(options,)
         ) as pool:
-            pending: deque[tuple[Future[list[bytes]], int, int]] = deque()
-
-            def drain_one() -> None:
-                future, size, position = pending.popleft()
-                for line in future.result():
-                    sink.write(line + b"\n")
-                summary.mapped += size
-                if on_progress:
-                    on_progress(position, total, summary)
-
-            for batch, position in batches:
-                pending.append((pool.submit(_map_in_worker, batch, explain), len(batch), position))
+            pending: deque[tuple[Future[_Chunk], int]] = deque()
+            chunks = _raw_chunks(handle, CHUNK_LINES)
+            # The pool starts a worker per task until it has them all: the first ones.
+            with _without_main_module():
+                for first, lines, position in islice(chunks, workers):
+                    task = pool.submit(_map_in_worker, first, lines, text_field, explain)
+                    pending.append((task, position))
+            for first, lines, position in chunks:
+                task = pool.submit(_map_in_worker, first, lines, text_field, explain)
+                pending.append((task, position))
                 if len(pending) > 2 * workers:
-                    drain_one()
+                    done, at = pending.popleft()
+                    write(done.result(), at)
             while pending:
-                drain_one()
+                done, at = pending.popleft()
+                write(done.result(), at)
     return summary

@@ -17,6 +17,11 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+try:
+    from scipy.sparse import _sparsetools
+except ImportError:  # pragma: no cover - a scipy without it: the plain product
+    _sparsetools = None
+
 __all__ = ["DEFAULT_PATH", "LinearLayer", "ModelArtefact"]
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "attack-model.npz"
@@ -62,6 +67,23 @@ class ModelArtefact:
             start += layer.weights.shape[0]
         return stacked, columns
 
+    @cached_property
+    def _compact(self) -> tuple[np.ndarray, sp.csr_matrix, np.ndarray]:
+        """The stacked layers without the features no layer weighs (most of the hashed
+        space), the new index of each feature (-1: none) and the stacked biases.
+
+        A batch's features are renumbered the same way (in the same order) before
+        the product: the same sums in the same order, over a far smaller matrix.
+        """
+        stacked, _ = self._stacked
+        present = np.diff(stacked.indptr) > 0
+        remap = np.where(present, np.cumsum(present) - 1, -1).astype(np.int32)
+        compact = sp.csr_matrix(stacked[present], dtype=np.float32)
+        bias = np.concatenate(
+            [np.asarray(layer.bias) for layer in (self.techniques, self.parents, self.intent)]
+        )
+        return remap, compact, bias
+
     def layer_scores(self, features: sp.csr_matrix) -> dict[str, np.ndarray]:
         """Scores of every layer (``techniques``, ``parents``, ``intent``) for ``features``.
 
@@ -72,12 +94,19 @@ class ModelArtefact:
         if last is not None and last[0] is features:
             return last[1]  # type: ignore[no-any-return]
         stacked, columns = self._stacked
-        product = features @ stacked
-        dense = product.toarray() if sp.issparse(product) else np.asarray(product)
-        scores = {
-            name: np.asarray(dense[:, cols] + getattr(self, name).bias, dtype=np.float32)
-            for name, cols in columns.items()
-        }
+        remap, compact, bias = self._compact
+        dense = None
+        if features.shape[1] == len(remap):
+            dense = _dense_product(_renumber(features, remap, compact.shape[0]), compact, bias)
+        if dense is not None:
+            scores = {name: np.ascontiguousarray(dense[:, cols]) for name, cols in columns.items()}
+        else:
+            product = features @ stacked
+            dense = product.toarray() if sp.issparse(product) else np.asarray(product)
+            scores = {
+                name: np.asarray(dense[:, cols] + getattr(self, name).bias, dtype=np.float32)
+                for name, cols in columns.items()
+            }
         self.__dict__["_last"] = (features, scores)
         return scores
 
@@ -129,3 +158,60 @@ class ModelArtefact:
                 intent=layer("intent"),
                 header=json.loads(str(data["header"])),
             )
+
+
+def _renumber(features: sp.csr_matrix, remap: np.ndarray, n_columns: int) -> sp.csr_matrix:
+    """``features`` with columns renumbered by ``remap``; columns mapped to -1 dropped."""
+    columns = remap[features.indices]
+    keep = columns >= 0
+    kept = np.zeros(len(keep) + 1, dtype=np.int64)
+    np.cumsum(keep, out=kept[1:])
+    return sp.csr_matrix(
+        (features.data[keep], columns[keep], kept[features.indptr]),
+        shape=(features.shape[0], n_columns),
+        copy=False,
+    )
+
+
+def _dense_product(
+    features: sp.csr_matrix, weights: sp.csr_matrix, bias: np.ndarray
+) -> np.ndarray | None:
+    """``(features @ weights).toarray() + bias`` in float32, computed the same way
+    (scipy's ``csr_matmat``: each cell summed in float32 in feature order) without
+    its first pass, which only counts the nonzeros of the result to size it: the
+    result of a batch is dense anyway, so it gets room for every cell. None where
+    that routine is not at hand or the inputs do not suit it (then use ``@``)."""
+    n_rows, n_columns = features.shape[0], weights.shape[1]
+    if (
+        _sparsetools is None
+        or features.dtype != np.float32
+        or weights.dtype != np.float32
+        or bias.dtype != np.float32
+        or bias.shape != (n_columns,)
+        or features.shape[1] != weights.shape[0]
+        or n_rows * n_columns >= 2**31
+        or features.nnz >= 2**31
+        or weights.nnz >= 2**31
+    ):
+        return None
+    index = np.int32
+    indptr = np.empty(n_rows + 1, dtype=index)
+    indices = np.empty(n_rows * n_columns, dtype=index)
+    data = np.empty(n_rows * n_columns, dtype=np.float32)
+    _sparsetools.csr_matmat(
+        n_rows,
+        n_columns,
+        np.asarray(features.indptr, dtype=index),
+        np.asarray(features.indices, dtype=index),
+        features.data,
+        np.asarray(weights.indptr, dtype=index),
+        np.asarray(weights.indices, dtype=index),
+        weights.data,
+        indptr,
+        indices,
+        data,
+    )
+    # Each cell is bias + sum (float addition commutes: the same as sum + bias).
+    dense = np.repeat(bias.reshape(1, -1), n_rows, axis=0)
+    _sparsetools.csr_todense(n_rows, n_columns, indptr, indices, data, dense)
+    return dense

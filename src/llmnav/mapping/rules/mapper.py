@@ -5,8 +5,9 @@ the matched span and whose detail is the rule id. Several rules may fire on one
 input; the mapper keeps the best score per technique and returns them best first.
 
 To stay fast, rules are grouped by input kind and a rule's pattern runs only when
-one of its keywords occurs in the lower-cased text; one regular expression built
-from all keywords (a trie) finds them in a single pass.
+one of its keywords occurs in the lower-cased text; one pass finds them all (an
+RE2 set of the keywords as literals, or without RE2 one regular expression built
+from all keywords as a trie).
 
 >>> mapper = RulesMapper()
 >>> top = mapper.map_text("vssadmin.exe delete shadows /all /quiet")[0]
@@ -117,19 +118,24 @@ class RulesMapper(Mapper):
 class _KindIndex:
     """The rules of one input kind with their keyword prefilter.
 
-    ``keywords`` finds, at each position of the lower-cased text, the longest
-    keyword starting there. Every keyword inside a found one is present too, so
-    the rules to run are those of all keywords it contains (``rules_for``,
+    ``keyword_set`` (RE2, when installed) reports every keyword that occurs in the
+    lower-cased text in one pass. Without it, ``keywords`` finds, at each position,
+    the longest keyword starting there. Every keyword inside a found one is present
+    too, so the rules to run are those of all keywords it contains (``rules_for``,
     worked out the first time a keyword is found). Keywords of one or two
     characters occur too often for that loop and are looked up one by one.
+    Either way the rules run are those of the keywords that occur.
     """
 
     rules: tuple[CompiledRule, ...]
     by_keyword: dict[str, tuple[int, ...]]
-    keywords: re.Pattern[str] | None
+    trie: str
     short: tuple[tuple[str, tuple[int, ...]], ...]
     always: tuple[int, ...]
+    keyword_set: Any = None
+    set_rules: tuple[tuple[int, ...], ...] = ()
     found_before: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    compiled_trie: list[re.Pattern[str]] = field(default_factory=list)
 
     @classmethod
     def build(cls, compiled: Iterable[CompiledRule]) -> _KindIndex:
@@ -139,13 +145,29 @@ class _KindIndex:
             for keyword in rule.keywords:
                 by_keyword.setdefault(keyword, []).append(position)
         long = {k: tuple(v) for k, v in by_keyword.items() if len(k) > SHORT_KEYWORD}
+        keyword_set = _keyword_set(list(by_keyword))
         return cls(
             rules=rules,
             by_keyword=long,
-            keywords=re.compile(_trie_pattern(long)) if long else None,
+            trie=_trie_pattern(long) if long else "",
             short=tuple((k, tuple(v)) for k, v in by_keyword.items() if len(k) <= SHORT_KEYWORD),
             always=tuple(i for i, rule in enumerate(rules) if not rule.keywords),
+            keyword_set=keyword_set,
+            # Index 0 of the set is the empty sentinel, which every text matches.
+            set_rules=((), *(tuple(v) for v in by_keyword.values()))
+            if keyword_set is not None
+            else (),
         )
+
+    @property
+    def keywords(self) -> re.Pattern[str] | None:
+        """The trie of keywords longer than ``SHORT_KEYWORD`` (compiled when first needed:
+        with RE2 it hardly ever is)."""
+        if not self.trie:
+            return None
+        if not self.compiled_trie:
+            self.compiled_trie.append(re.compile(self.trie))
+        return self.compiled_trie[0]
 
     def rules_for(self, keyword: str) -> tuple[int, ...]:
         """Positions of the rules of ``keyword`` and of every keyword inside it."""
@@ -155,19 +177,36 @@ class _KindIndex:
             positions = self.found_before[keyword] = tuple(sorted(set().union(*inside)))
         return positions
 
-    def candidates(self, text: str) -> list[Candidate]:
-        text = text[:MAX_TEXT_CHARS]
+    def _with_keywords(self, lowered: str) -> set[int]:
+        """Positions of the rules to run on a text: those of the keywords in it and
+        those without keywords."""
         positions = set(self.always)
-        lowered = text.lower()
+        if self.keyword_set is not None:
+            try:
+                found = self.keyword_set.Match(lowered.encode("utf-8"))
+            except UnicodeEncodeError:  # lone surrogates: the slower way below
+                found = None
+            # The sentinel always matches: None means RE2 gave up (out of memory).
+            if found is not None:
+                set_rules = self.set_rules
+                for index in found:
+                    positions.update(set_rules[index])
+                return positions
         for keyword, found_rules in self.short:
             if keyword in lowered:
                 positions.update(found_rules)
-        if self.keywords is not None:
-            search = self.keywords.search
-            found = search(lowered)
-            while found is not None:
-                positions.update(self.rules_for(found.group()))
-                found = search(lowered, found.start() + 1)
+        keywords = self.keywords
+        if keywords is not None:
+            search = keywords.search
+            hit = search(lowered)
+            while hit is not None:
+                positions.update(self.rules_for(hit.group()))
+                hit = search(lowered, hit.start() + 1)
+        return positions
+
+    def candidates(self, text: str) -> list[Candidate]:
+        text = text[:MAX_TEXT_CHARS]
+        positions = self._with_keywords(text.lower())
         best: dict[str, Candidate] = {}
         for position in sorted(positions):
             rule = self.rules[position]
@@ -180,6 +219,30 @@ class _KindIndex:
                     rule.technique, rule.score, _evidence(match), rule.rule.id
                 )
         return sorted(best.values(), key=lambda c: (-c.score, c.technique_id))
+
+
+def _keyword_set(keywords: Sequence[str]) -> Any:
+    """An RE2 set matching each keyword as a literal, after an empty sentinel; None
+    without RE2 or keywords (then the trie does)."""
+    if not keywords:
+        return None
+    try:
+        import re2  # type: ignore[import-untyped]
+    except ImportError:  # pragma: no cover - RE2 comes with pySigma
+        return None
+    options = re2.Options()
+    options.literal = True
+    options.log_errors = False
+    options.max_mem = 64 << 20
+    keyword_set = re2.Set.SearchSet(options)
+    try:
+        keyword_set.Add("")
+        for keyword in keywords:
+            keyword_set.Add(keyword)
+        keyword_set.Compile()
+    except re2.error:  # pragma: no cover - the trie does
+        return None
+    return keyword_set
 
 
 def _trie_pattern(words: Iterable[str]) -> str:
