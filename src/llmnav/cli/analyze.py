@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -14,7 +15,27 @@ from llmnav.cli.options import ConfigOption
 from llmnav.cli.render import console, error_console, safe
 from llmnav.config import load_config
 
-__all__ = ["register"]
+if TYPE_CHECKING:
+    from llmnav.analyze import AnalyzeResult
+
+__all__ = ["analyze_with_progress", "register"]
+
+
+def analyze_with_progress(inputs: Sequence[Path], out: Path, **options: Any) -> AnalyzeResult:
+    """``llmnav.analyze.analyze`` with a spinner on stderr naming the stage it is in."""
+    from llmnav.analyze import STAGES, analyze
+
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("[bold]{task.description}"),
+        TimeElapsedColumn(),
+        console=error_console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task(STAGES[0], total=None)
+        return analyze(
+            inputs, out, on_stage=lambda name: progress.update(task, description=name), **options
+        )
 
 
 def register(app: typer.Typer) -> None:
@@ -58,7 +79,6 @@ def analyze_command(
     triage queue), analytics.json and report.html (the population analytics), the
     AIO STIX bundle and the Navigator layers under layers/.
     """
-    from llmnav.analyze import STAGES, analyze
     from llmnav.scoring import load_intel
 
     settings = load_config(config)
@@ -69,25 +89,16 @@ def analyze_command(
         from llmnav.scoring import LlmGrader
 
         llm_grader = LlmGrader(build_provider(load_llm_settings(grader)))
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("[bold]{task.description}"),
-        TimeElapsedColumn(),
-        console=error_console,
-        transient=True,
-    ) as progress:
-        task = progress.add_task(STAGES[0], total=None)
-        result = analyze(
-            inputs,
-            out,
-            config=settings,
-            intel=feed,
-            grader=llm_grader,
-            format=format,
-            workers=workers,
-            periods=int(periods) if periods.isdigit() else periods,
-            on_stage=lambda name: progress.update(task, description=name),
-        )
+    result = analyze_with_progress(
+        inputs,
+        out,
+        config=settings,
+        intel=feed,
+        grader=llm_grader,
+        format=format,
+        workers=workers,
+        periods=int(periods) if periods.isdigit() else periods,
+    )
     print_ingest_summary(result.ingest)
     console.print(f"mapped {result.mapped:,} actions", highlight=False)
     behaviours = Counter(hit.behaviour_id for hit in result.aio_hits)

@@ -16,6 +16,7 @@ from typing import Annotated, Any
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from llmnav.cli.analyze import analyze_with_progress
 from llmnav.cli.render import console, error_console, safe
 
 __all__ = ["demo_command", "register", "synth_command"]
@@ -92,7 +93,6 @@ def demo_command(
     generator's labels (OUT/labels.jsonl) and writes that mapping accuracy to
     OUT/demo-accuracy.json.
     """
-    from llmnav.analyze import STAGES, analyze
     from llmnav.store.duckdb import Store
     from llmnav.synth.calibrate import TARGETS, mapping_accuracy, measure, read_labels
 
@@ -107,16 +107,7 @@ def demo_command(
         db.unlink()
     summary = _generate(telemetry, actors, seed, labels=out / "labels.jsonl")
     console.print(_summary_line(summary), highlight=False, soft_wrap=True)
-    with Progress(
-        TextColumn("[bold]{task.description}"),
-        TimeElapsedColumn(),
-        console=error_console,
-        transient=True,
-    ) as progress:
-        task = progress.add_task(STAGES[0], total=None)
-        result = analyze(
-            [out / "telemetry"], out, on_stage=lambda name: progress.update(task, description=name)
-        )
+    result = analyze_with_progress([out / "telemetry"], out)
     rejected = sum(f.rejected for f in result.ingest.files)
     with Store.open(result.db, read_only=True) as store:
         figures = measure(store, result.scores, campaign_actors=summary.campaign_actors)
