@@ -6,6 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from llmnav.catalog import Catalog, load_catalog
+from llmnav.config import Config, load_config
+
 DATA = Path(__file__).parent / "data"
 
 
@@ -17,3 +20,15 @@ def data_dir() -> Path:
 @pytest.fixture
 def ingest_data() -> Path:
     return DATA / "ingest"
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    """The packaged Enterprise catalog (loaded once)."""
+    return load_catalog()
+
+
+@pytest.fixture(scope="session")
+def config() -> Config:
+    """The default configuration."""
+    return load_config()

@@ -15,8 +15,8 @@ from llmnav.analytics import (
     write_report,
 )
 from llmnav.analyze import analyze
-from llmnav.catalog import Catalog, load_catalog
-from llmnav.config import Config, load_config
+from llmnav.catalog import Catalog
+from llmnav.config import Config
 from llmnav.scoring import load_scores
 from llmnav.store.duckdb import Store
 
@@ -27,16 +27,6 @@ INPUTS = [
     ROOT / "tests" / "data" / "scoring" / "reference-cases.jsonl",
     DATA / "hostile-actor.jsonl",
 ]
-
-
-@pytest.fixture(scope="session")
-def catalog() -> Catalog:
-    return load_catalog()
-
-
-@pytest.fixture(scope="session")
-def config() -> Config:
-    return load_config()
 
 
 @pytest.fixture(scope="session")

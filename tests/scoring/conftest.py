@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -14,6 +12,7 @@ from llmnav.config import Config, load_config
 from llmnav.ingest import ingest_files
 from llmnav.mapping.engine import MappingEngine
 from llmnav.mapping.stored import map_stored_actions
+from llmnav.orchestration import detect_store
 from llmnav.scoring import ActorScore, score_store
 from llmnav.store.duckdb import Store
 
@@ -21,37 +20,13 @@ DATA = Path(__file__).resolve().parent.parent / "data" / "scoring"
 REFERENCE = DATA / "reference-cases.jsonl"
 
 
-def detect_store() -> Callable[..., Any] | None:
-    """The orchestration layer's ``detect_store``, wherever it is exported from."""
-    for name in ("llmnav.orchestration", "llmnav.orchestration.detect"):
-        try:
-            found = getattr(importlib.import_module(name), "detect_store", None)
-        except ImportError:
-            continue
-        if found is not None:
-            return found  # type: ignore[no-any-return]
-    return None
-
-
 def run_pipeline(files: list[Path], db: Path, config: Config, catalog: Catalog) -> list[ActorScore]:
     """ingest -> map -> detect AIO behaviours -> score, as ``llmnav analyze`` does."""
     ingest_files(files, db)
     with Store.open(db) as store:
         map_stored_actions(store, MappingEngine.default())
-        detect = detect_store()
-        if detect is not None:
-            detect(store, config)
+        detect_store(store, config)
         return score_store(store, config, catalog)
-
-
-@pytest.fixture(scope="session")
-def catalog() -> Catalog:
-    return load_catalog()
-
-
-@pytest.fixture(scope="session")
-def config() -> Config:
-    return load_config()
 
 
 @pytest.fixture(scope="session")
