@@ -72,8 +72,8 @@ def analyze(
     equal parts (halves by default) or a length such as ``"30d"``.
     """
     from llmnav.analytics import (
-        build_population,
         compute_analytics,
+        population_from_profiles,
         write_analytics,
         write_population_layers,
         write_report,
@@ -126,7 +126,7 @@ def analyze(
             write_actors_csv(scores, out / "actors.csv"),
             write_techniques_csv(techniques, out / "techniques.csv"),
         ]
-        population = build_population(store, scores, catalog, config)
+        population = population_from_profiles(profiles, scores, catalog)
         analytics = compute_analytics(population, catalog, periods=periods)
         files.append(write_analytics(analytics, out / "analytics.json"))
         layers = write_aio_layers(store, hits, out / "layers")

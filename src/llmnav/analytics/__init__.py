@@ -28,6 +28,7 @@ from llmnav.analytics.population import (
     ActorRecord,
     Population,
     build_population,
+    population_from_profiles,
     population_from_scores,
 )
 from llmnav.analytics.report import write_report
@@ -44,6 +45,7 @@ __all__ = [
     "Population",
     "build_population",
     "compute_analytics",
+    "population_from_profiles",
     "population_from_scores",
     "split_periods",
     "write_analytics",

@@ -3,10 +3,10 @@
 A :class:`Population` holds one :class:`ActorRecord` per scored actor: its
 ARiES and parts, its interface and active time, the techniques and tactics
 the pipeline mapped to its actions (with observation counts) and its AIO
-behaviours. Techniques are counted exactly as ARiES counts them (an action
-counts when its intent is above the ``aries.intent.floor`` and the hit has at
-least ``aries.min_confidence`` and rank ``aries.max_rank`` or better), so an
-actor's ``n_techniques`` equals ``ActorScore.n_techniques``.
+behaviours. Techniques are the actor's profile counts (``llmnav.scoring.profile``:
+an action counts when its intent is above the ``aries.intent.floor`` and the
+hit has at least ``aries.min_confidence`` and rank ``aries.max_rank`` or
+better), so an actor's ``n_techniques`` equals ``ActorScore.n_techniques``.
 
 >>> from datetime import UTC, datetime
 >>> actor = ActorRecord("acct-1", 61.0, "medium", threat=20.0, vulnerability=25.0,
@@ -21,7 +21,6 @@ actor's ``n_techniques`` equals ``ActorScore.n_techniques``.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -32,6 +31,7 @@ from llmnav.scoring.model import ActorScore
 if TYPE_CHECKING:
     from llmnav.catalog import Catalog
     from llmnav.config import Config
+    from llmnav.scoring.profile import ActorProfile
     from llmnav.store.duckdb import Store
 
 __all__ = [
@@ -41,6 +41,7 @@ __all__ = [
     "ActorRecord",
     "Population",
     "build_population",
+    "population_from_profiles",
     "population_from_scores",
 ]
 
@@ -149,59 +150,36 @@ class Population:
         raise KeyError(actor_id)
 
 
-# One row per (action, technique) counted by ARiES: intent above the floor,
-# confidence and rank within the scoring limits (see scoring.profile).
-_COUNTED = """
-SELECT a.actor_id, a.action_id, h.technique_id, h.tactic_ids
-FROM actions a
-JOIN hits h ON h.action_id = a.action_id
-LEFT JOIN action_intent i ON i.action_id = a.action_id
-WHERE coalesce(i.intent, 0.0) > ? AND h.confidence >= ? AND h.rank <= ?
-"""
-
-
 def build_population(
     store: Store, scores: Sequence[ActorScore], catalog: Catalog, config: Config
 ) -> Population:
     """The population of ``scores``, with the techniques each actor was mapped to in ``store``.
 
-    Parameters
-    ----------
-    store:
-        The store ``scores`` were computed from (tables actions, hits, action_intent).
-    scores:
-        ``score_store``'s result (or ``load_scores``).
-    catalog:
-        Turns tactic shortnames into ids when a hit carries shortnames.
-    config:
-        The counting limits of ARiES (``aries.intent.floor``, ``min_confidence``, ``max_rank``).
+    Reads the store through ``llmnav.scoring.build_profiles``, so techniques are
+    counted by the one rule ARiES uses. ``analyze``, which has the profiles
+    already, calls ``population_from_profiles``.
 
     >>> population = build_population(store, scores, catalog, config)   # doctest: +SKIP
     >>> population.actors[0].actor_id, population.actors[0].n_techniques  # doctest: +SKIP
     ('op-espionage', 37)
     """
-    aries = config.aries
+    from llmnav.scoring.profile import build_profiles
+
+    return population_from_profiles(build_profiles(store, catalog, config.aries), scores, catalog)
+
+
+def population_from_profiles(
+    profiles: Iterable[ActorProfile], scores: Sequence[ActorScore], catalog: Catalog
+) -> Population:
+    """The population of ``scores`` with each actor's technique and tactic counts taken from
+    its profile (tactic shortnames become ids such as ``TA0008``)."""
     tactic_ids = {t.shortname: t.id for t in catalog.tactics}
-    techniques: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    tactics: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    n_actions: dict[str, int] = {}
-    if store.has_table("actions") and store.has_table("hits"):
-        params = [aries.intent.floor, aries.min_confidence, aries.max_rank]
-        for actor, action, technique, tactic_list in store.conn.execute(
-            _COUNTED, params
-        ).fetchall():
-            techniques[actor][technique].add(action)
-            for tactic in tactic_list or ():
-                tactics[actor][tactic_ids.get(tactic, tactic)].add(action)
-        for actor, count in store.conn.execute(
-            "SELECT actor_id, count(*) FROM actions GROUP BY actor_id"
-        ).fetchall():
-            n_actions[actor] = int(count)
+    profiles = list(profiles)
     return population_from_scores(
         scores,
-        {a: {t: len(s) for t, s in ts.items()} for a, ts in techniques.items()},
-        {a: {t: len(s) for t, s in ts.items()} for a, ts in tactics.items()},
-        n_actions,
+        {p.actor_id: p.techniques for p in profiles},
+        {p.actor_id: {tactic_ids.get(t, t): n for t, n in p.tactics.items()} for p in profiles},
+        {p.actor_id: len(p.actions) for p in profiles},
     )
 
 
