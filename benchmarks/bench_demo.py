@@ -40,7 +40,9 @@ def run(actors: int, seed: int, workers: int | None, out_dir: Path) -> dict[str,
     generate = time.perf_counter() - started
     result = analyze([out_dir / "telemetry"], out_dir, workers=workers)
     with Store.open(result.db, read_only=True) as store:
-        figures = measure(store, result.scores, campaign_actors=summary.campaign_actors)
+        figures = measure(
+            store, result.population, result.scores, campaign_actors=summary.campaign_actors
+        )
         accuracy = mapping_accuracy(store, read_labels(summary.labels))
     return {
         "actors": actors,

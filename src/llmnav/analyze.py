@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from llmnav.analytics import Population
 from llmnav.config import Config, load_config
 from llmnav.ingest import IngestSummary, ingest_files
 from llmnav.records import AioHit
@@ -46,6 +47,7 @@ class AnalyzeResult:
     mapped: int
     aio_hits: list[AioHit]
     scores: list[ActorScore]
+    population: Population
     files: list[Path] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -134,7 +136,7 @@ def analyze(
         files += layers
         files.append(write_report(analytics, population, out / "report.html", layers=layers))
         seconds["outputs"] = time.perf_counter() - started
-    return AnalyzeResult(out, db, summary, mapped, hits, scores, files, seconds)
+    return AnalyzeResult(out, db, summary, mapped, hits, scores, population, files, seconds)
 
 
 def _expand(inputs: Iterable[str | Path]) -> list[Path]:

@@ -110,7 +110,9 @@ def demo_command(
     result = analyze_with_progress([out / "telemetry"], out)
     rejected = sum(f.rejected for f in result.ingest.files)
     with Store.open(result.db, read_only=True) as store:
-        figures = measure(store, result.scores, campaign_actors=summary.campaign_actors)
+        figures = measure(
+            store, result.population, result.scores, campaign_actors=summary.campaign_actors
+        )
         accuracy = mapping_accuracy(store, read_labels(summary.labels))
     timing = " | ".join(f"{name} {secs:.1f}s" for name, secs in result.seconds.items())
     console.print(

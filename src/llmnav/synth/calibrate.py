@@ -3,9 +3,8 @@
 Everything here is computed from what the pipeline mapped and scored (the
 store and ``ActorScore``s), never from the generator's labels, except the
 mapping accuracy, which compares the two on purpose. An actor "uses" a
-technique when ARiES counts it for the actor: a hit among its action's best
-``max_rank`` with confidence at least ``min_confidence``, on an action of
-intent weight above zero (``llmnav.scoring.profile``).
+technique when ARiES counts it for the actor (its profile's techniques, as
+in ``llmnav.analytics.Population``).
 """
 
 from __future__ import annotations
@@ -21,6 +20,7 @@ from typing import Any
 import numpy as np
 import orjson
 
+from llmnav.analytics import Population
 from llmnav.scoring import ActorScore
 from llmnav.store.duckdb import Store
 
@@ -56,30 +56,17 @@ DRIFT_TECHNIQUES = ("T1087", "T1020", "T1587", "T1566")
 """Techniques whose share of actors moved between the study's halves
 (T1087 +8.9, T1020 +6.2, T1587 -12, T1566 -8.6 percentage points)."""
 
-_USED = """
-SELECT a.actor_id, h.technique_id, h.tactic_ids
-FROM hits h JOIN actions a USING (action_id) JOIN action_intent i USING (action_id)
-WHERE h.confidence >= ? AND h.rank <= ? AND i.intent > ?
-"""
-
 
 def measure(
     store: Store,
+    population: Population,
     scores: Sequence[ActorScore],
     *,
-    min_confidence: float = 0.25,
-    max_rank: int = 3,
-    intent_floor: float = 0.35,
     campaign_actors: Iterable[str] = (),
 ) -> dict[str, Any]:
-    """The calibration figures of one analysed population."""
-    techniques: dict[str, set[str]] = defaultdict(set)
-    tactics: dict[str, set[str]] = defaultdict(set)
-    for actor, technique, tactic_ids in store.conn.execute(
-        _USED, [min_confidence, max_rank, intent_floor]
-    ).fetchall():
-        techniques[actor].add(technique)
-        tactics[actor].update(tactic_ids or ())
+    """The calibration figures of one analysed population (``AnalyzeResult.population``)."""
+    techniques = {a.actor_id: set(a.techniques) for a in population.actors}
+    tactics = {a.actor_id: set(a.tactics) for a in population.actors}
     n = len(scores)
     aries = {s.actor_id: s.aries for s in scores}
 
