@@ -28,16 +28,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import orjson
-
 from llmnav.analytics.periods import Period, period_index
 from llmnav.analytics.population import TIERS, ActorRecord, Population
-from llmnav.navigator.layer import Gradient, Layer, TechniqueScore, build_layer
+from llmnav.navigator.layer import Gradient, Layer, TechniqueScore, build_layer, write_layer
 
 if TYPE_CHECKING:
     from llmnav.catalog import Catalog
 
-__all__ = ["actor_layer_name", "atomic_write", "population_layers", "write_population_layers"]
+__all__ = ["actor_layer_name", "population_layers", "write_population_layers"]
 
 _RED = ("#ffffff", "#ffe766", "#ff6666")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -294,27 +292,6 @@ def write_population_layers(
     folder = Path(layers_dir)
     folder.mkdir(parents=True, exist_ok=True)
     return [
-        _write(layer, folder / name)
+        write_layer(layer, folder / name)
         for name, layer in population_layers(population, analytics, catalog)
     ]
-
-
-def _write(layer: Layer, path: Path) -> Path:
-    """``write_layer``'s output (indent 2, JSON names, no None fields), encoded by orjson.
-
-    Hundreds of actor layers are written per run; the standard encoder with
-    indentation is the slowest part of that, orjson is about ten times faster.
-    """
-    return atomic_write(path, orjson.dumps(layer.to_dict(), option=orjson.OPT_INDENT_2) + b"\n")
-
-
-def atomic_write(path: Path, data: bytes) -> Path:
-    """Write ``data`` to a temporary file beside ``path``, then rename it into place."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        temporary.write_bytes(data)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return path

@@ -32,9 +32,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from llmnav.analytics import stats
-from llmnav.analytics.layers import atomic_write
 from llmnav.analytics.periods import Period, PeriodSpec, period_index, split_periods
 from llmnav.analytics.population import HIGH_TIERS, TIERS, Population
+from llmnav.files import atomic_write
 
 if TYPE_CHECKING:
     from llmnav.catalog import Catalog

@@ -27,8 +27,9 @@ from typing import Any, Literal
 import jinja2
 import numpy as np
 
-from llmnav.analytics.layers import actor_layer_name, atomic_write
+from llmnav.analytics.layers import actor_layer_name
 from llmnav.analytics.population import TIERS, Population
+from llmnav.files import atomic_write
 
 __all__ = [
     "TIER_COLOURS",

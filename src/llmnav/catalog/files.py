@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import zlib
 from pathlib import Path
 from typing import Any
 
 from llmnav.catalog.stix import FORMAT, CatalogData
 from llmnav.errors import CatalogError, SourceLocation
+from llmnav.files import atomic_write
 
 __all__ = [
     "LAZY_PARTS",
@@ -71,11 +71,7 @@ def dumps_catalog(data: CatalogData) -> bytes:
 
 def write_catalog_file(data: CatalogData, path: Path) -> Path:
     """Write ``data`` to ``path`` atomically (temporary file, then rename); return ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    tmp.write_bytes(dumps_catalog(data))
-    tmp.replace(path)
-    return path
+    return atomic_write(path, dumps_catalog(data))
 
 
 def _bad(where: str, reason: str) -> CatalogError:

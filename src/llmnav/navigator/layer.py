@@ -53,12 +53,12 @@ import json
 import math
 import os
 import re
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import orjson
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -74,6 +74,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from llmnav.files import atomic_write
 
 __all__ = [
     "ATTACK_DOMAINS",
@@ -451,23 +453,13 @@ def layer_json(layer: Layer | Sequence[Layer]) -> str:
         payload: Any = layer.to_dict()
     else:
         payload = [item.to_dict() for item in layer]
-    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    # orjson: runs write hundreds of actor layers, and it is ~10x the standard encoder.
+    return orjson.dumps(payload, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
 
 
 def write_layer(layer: Layer | Sequence[Layer], path: str | os.PathLike[str]) -> Path:
     """Write a layer file atomically (temporary file, then rename); returns the path."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    text = layer_json(layer)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return target
+    return atomic_write(path, layer_json(layer))
 
 
 def attack_technique_url(

@@ -24,12 +24,12 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import uuid
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from llmnav.files import atomic_write
 from llmnav.navigator.layer import (
     DEFAULT_GRADIENT_COLORS,
     Gradient,
@@ -166,17 +166,7 @@ def bundle_json(bundle: Mapping[str, Any]) -> str:
 
 def write_aio_bundle(path: str | os.PathLike[str], taxonomy: Taxonomy | None = None) -> Path:
     """Write :func:`aio_stix_bundle` to ``path`` atomically; returns the path."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(bundle_json(aio_stix_bundle(taxonomy)))
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return target
+    return atomic_write(path, bundle_json(aio_stix_bundle(taxonomy)))
 
 
 def aio_navigator_domain(data_url: str, taxonomy: Taxonomy | None = None) -> dict[str, Any]:

@@ -11,9 +11,11 @@ Cells that a spreadsheet would run as a formula (starting with ``=``, ``+``,
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from llmnav.files import atomic_write
 from llmnav.scoring.model import ActorScore, TechniqueScore
 
 __all__ = [
@@ -81,15 +83,10 @@ def write_techniques_csv(techniques: Sequence[TechniqueScore], path: str | Path)
 
 
 def _write_csv(path: str | Path, header: Sequence[str], rows: Iterable[list[object]]) -> Path:
-    """Write a CSV next to its final name and move it into place, so a reader never
-    sees half of it; every cell formula-safe."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(target.suffix + ".tmp")
-    with tmp.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out)
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow([_safe(v) for v in row])
-    tmp.replace(target)
-    return target
+    """Write a CSV atomically (a reader never sees half of it), every cell formula-safe."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_safe(v) for v in row])
+    return atomic_write(path, buffer.getvalue())
