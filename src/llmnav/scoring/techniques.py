@@ -75,7 +75,8 @@ def technique_scores(
             if known is not None:
                 name = known.name
                 tactics[technique] = tactics[technique] or known.tactics
-        values = [aries[a] for a in who if a in aries]
+        # Sorted, so the float sum (and its rounding) does not depend on set order.
+        values = [aries[a] for a in sorted(who) if a in aries]
         mean = round(sum(values) / len(values), 2) if values else 0.0
         weight = risk_weight(technique, tactics[technique], config.aries)
         found.append(TechniqueScore(technique, name, weight, len(who), mean))
