@@ -24,6 +24,7 @@ from pathlib import Path
 
 from llmnav.analytics import Population
 from llmnav.config import Config, load_config
+from llmnav.errors import IngestError
 from llmnav.ingest import IngestSummary, ingest_files
 from llmnav.records import AioHit
 from llmnav.scoring import ActorScore, IntelFeed, LlmGrader
@@ -93,6 +94,9 @@ def analyze(
         write_techniques_csv,
     )
 
+    paths = _expand(inputs)
+    if not paths:
+        raise IngestError("No telemetry files to analyze: the inputs are empty folders")
     config = config or load_config()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -105,7 +109,7 @@ def analyze(
         return time.perf_counter()
 
     started = stage("ingest")
-    summary = ingest_files(_expand(inputs), db, format=format, workers=workers)
+    summary = ingest_files(paths, db, format=format, workers=workers)
     seconds["ingest"] = time.perf_counter() - started
     with Store.open(db) as store:
         started = stage("map")

@@ -130,3 +130,10 @@ def test_analyze_blends_an_llm_grade_into_sophistication(tmp_path: Path) -> None
     )
     part = next(c for c in graded.scores[0].components if c.name == "technical sophistication")
     assert any(line.startswith("LLM grader") for line in part.evidence)
+
+
+def test_analyze_of_an_empty_folder_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    result = runner.invoke(app, ["analyze", str(tmp_path / "empty"), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert "No telemetry files to analyze" in result.output
