@@ -152,10 +152,9 @@ def _print_actor(actor_id: str, dossiers: list[SessionDossier]) -> None:
 
 
 def _tactic_name(tactic_id: str) -> str:
-    from llmnav.catalog import load_catalog
+    from llmnav.orchestration.detectors import enterprise_tactics
 
-    names = {t.id: t.name for t in load_catalog().tactics}
-    return names.get(tactic_id, tactic_id)
+    return enterprise_tactics().get(tactic_id, (0, tactic_id))[1]
 
 
 def _print_session(dossier: SessionDossier, width: int) -> None:

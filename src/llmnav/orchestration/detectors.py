@@ -25,6 +25,7 @@ import statistics
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from itertools import pairwise
 from typing import ClassVar
 
@@ -68,7 +69,8 @@ def saturate(value: float, threshold: float) -> float:
     return round(min(1.0, 0.5 * value / threshold), 4) if threshold > 0 else 1.0
 
 
-def enterprise_tactics() -> dict[str, tuple[int, str]]:
+@cache
+def enterprise_tactics() -> Mapping[str, tuple[int, str]]:
     """Enterprise tactic id -> (kill-chain position, name), in matrix order."""
     from llmnav.catalog import load_catalog
 
