@@ -11,6 +11,9 @@ Training data:
   which are only used to measure);
 * a fifth of the Atomic and TRAM rows (``is_holdout``) is left out of training
   so that ``llmnav eval`` measures the shipped model on rows it never saw;
+* for the tactic a request serves: ATT&CK's text under each tactic of its
+  technique, and the hand-written requests of ``scripts/data/tactic-requests.jsonl``
+  (each labelled with the tactic its stated goal serves; written for llmnav);
 * for intent: offensive text (procedure examples, Atomic commands, requests for
   offensive capabilities, hand-written capture-the-flag and intrusion commands
   and requests, informal malicious requests) against defensive and everyday
@@ -40,7 +43,13 @@ from sklearn.svm import LinearSVC
 
 from llmnav.catalog import Catalog, load_catalog
 from llmnav.mapping.model.artefact import DEFAULT_PATH, LinearLayer, ModelArtefact
-from llmnav.mapping.model.corpus import DevData, attack_corpus, intent_corpus
+from llmnav.mapping.model.corpus import (
+    DevData,
+    attack_corpus,
+    intent_corpus,
+    read_jsonl,
+    tactic_corpus,
+)
 from llmnav.mapping.model.features import featurize
 from llmnav.mapping.model.scoring import HOLDOUT_RULE, combine_scores, parent_of
 
@@ -54,6 +63,14 @@ KEEP_WEIGHTS = 1000
 """Strongest weights kept per technique (pruning keeps the artefact small)."""
 
 KEEP_INTENT_WEIGHTS = 200_000
+
+TACTIC_REQUESTS = Path(__file__).parent / "data" / "tactic-requests.jsonl"
+
+REQUEST_WEIGHT = 5.0
+"""Each hand-written request weighs as much as this many ATT&CK texts: there are about
+2,000 of them against 21,000 ATT&CK texts, and they are the only request-shaped ones."""
+
+KEEP_TACTIC_WEIGHTS = 50_000
 
 
 def fit_layer(model: LinearSVC | LogisticRegression, keep: int) -> LinearLayer:
@@ -107,14 +124,30 @@ def train_intent(dev: DevData, catalog: Catalog, idf: np.ndarray) -> tuple[Linea
     return fit_layer(model, KEEP_INTENT_WEIGHTS), len(texts)
 
 
-def retrain_intent(bench: Path, path: Path) -> int:
+def train_tactics(catalog: Catalog, idf: np.ndarray) -> tuple[LinearLayer, int]:
+    """The request tactic model: which tactic a request's goal serves."""
+    texts, labels, sources = tactic_corpus(catalog, read_jsonl(TACTIC_REQUESTS))
+    weight = np.where(np.asarray(sources) == "request", REQUEST_WEIGHT, 1.0)
+    model = LogisticRegression(C=1.0, max_iter=3000, class_weight="balanced")
+    model.fit(featurize(texts, idf), labels, sample_weight=weight)
+    return fit_layer(model, KEEP_TACTIC_WEIGHTS), sources.count("request")
+
+
+def retrain(bench: Path, path: Path, layer: str) -> int:
+    """Retrain one layer (``intent`` or ``tactics``) of the artefact at ``path``."""
     catalog = load_catalog()
     artefact = ModelArtefact.load(path)
-    intent, n_texts = train_intent(DevData.load(bench, catalog), catalog, artefact.idf)
-    header = {**artefact.header}
-    header["training"] = {**header["training"], "intent_texts": n_texts}
-    replace(artefact, intent=intent, header=header).save(path)
-    print(f"retrained intent on {n_texts:,} texts -> {path}")
+    training = {**artefact.header["training"]}
+    if layer == "intent":
+        intent, training["intent_texts"] = train_intent(
+            DevData.load(bench, catalog), catalog, artefact.idf
+        )
+        artefact = replace(artefact, intent=intent)
+    else:
+        tactics, training["tactic_requests"] = train_tactics(catalog, artefact.idf)
+        artefact = replace(artefact, tactics=tactics)
+    replace(artefact, header={**artefact.header, "training": training}).save(path)
+    print(f"retrained {layer} -> {path}")
     return 0
 
 
@@ -123,13 +156,13 @@ def main() -> int:
     parser.add_argument("--shared", type=Path, default=Path(__file__).parents[2] / "shared")
     parser.add_argument("--out", type=Path, default=DEFAULT_PATH)
     parser.add_argument(
-        "--intent-only",
-        action="store_true",
-        help="Keep the technique classifiers of --out and retrain only the intent model.",
+        "--only",
+        choices=["intent", "tactics"],
+        help="Keep the other classifiers of --out and retrain only this one.",
     )
     args = parser.parse_args()
-    if args.intent_only:
-        return retrain_intent(args.shared / "data" / "bench", args.out)
+    if args.only:
+        return retrain(args.shared / "data" / "bench", args.out, args.only)
     bench = args.shared / "data" / "bench"
     started = time.time()
     catalog = load_catalog()
@@ -156,6 +189,7 @@ def main() -> int:
     print(f"holdout: {report} ({time.time() - started:.0f}s)", flush=True)
 
     intent, n_intent_texts = train_intent(dev, catalog, idf)
+    tactics, n_tactic_requests = train_tactics(catalog, idf)
     header = {
         "attack_version": catalog.version,
         "parent_weight": PARENT_WEIGHT,
@@ -165,6 +199,7 @@ def main() -> int:
             "atomic_commands": len(dev.commands),
             "tram_sentences": len(dev.sentences),
             "intent_texts": n_intent_texts,
+            "tactic_requests": n_tactic_requests,
             "atomic_weight": ATOMIC_WEIGHT,
             "keep_weights": KEEP_WEIGHTS,
         },
@@ -177,6 +212,7 @@ def main() -> int:
         parents=parents,
         intent=intent,
         header=header,
+        tactics=tactics,
     )
     artefact.save(args.out)
     size = args.out.stat().st_size / 1e6

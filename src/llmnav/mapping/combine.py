@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from llmnav.mapping.base import Candidate
 
-__all__ = ["EVIDENCE_ORDER", "Ranked", "combine", "tactic_scores"]
+__all__ = ["EVIDENCE_ORDER", "Ranked", "combine", "request_tactic_scores", "tactic_scores"]
 
 EVIDENCE_ORDER = {"analyst": 0, "rule": 1, "llm": 2, "model": 3}
 """Which kind of mapper's evidence is shown first when several agree."""
@@ -144,3 +144,30 @@ def tactic_scores(
             best[tactic] = max(best.get(tactic, 0.0), ranked.confidence)
     order = sorted(miss, key=lambda tactic: (-best[tactic], miss[tactic], tactic))
     return [(tactic, 1.0 - miss[tactic]) for tactic in order]
+
+
+MIN_TACTIC_PROBABILITY = 0.02
+"""Tactics the tactic model gives less than this are left out of a request's ranking."""
+
+
+def request_tactic_scores(
+    probabilities: Sequence[float], tactics: Sequence[str], ranking: Sequence[Ranked]
+) -> list[tuple[str, float]]:
+    """A request's tactics: ranked by the tactic model (which tactic the request's goal
+    serves), scaled by the confidence of its first technique (whether it asks for an
+    ATT&CK technique at all), so a harmless question keeps low tactic scores.
+
+    A request names its goal ("so it survives a reboot", "to run as SYSTEM") more
+    clearly than its mechanism, and many mechanisms serve several tactics.
+
+    >>> first = Ranked("T1053.005", 0.8, "model", ("model",), "")
+    >>> [(t, round(s, 2)) for t, s in request_tactic_scores([0.7, 0.2, 0.1],
+    ...                                                    ["TA0003", "TA0002", "TA0004"],
+    ...                                                    [first])]
+    [('TA0003', 0.56), ('TA0002', 0.16), ('TA0004', 0.08)]
+    """
+    if not ranking:
+        return []
+    strength = ranking[0].confidence
+    ranked = sorted(zip(tactics, probabilities, strict=True), key=lambda pair: (-pair[1], pair[0]))
+    return [(tactic, p * strength) for tactic, p in ranked if p >= MIN_TACTIC_PROBABILITY]

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from llmnav.catalog import Catalog, load_catalog
 from llmnav.mapping.base import MapInput, Mapper
-from llmnav.mapping.combine import Ranked, combine, tactic_scores
+from llmnav.mapping.combine import Ranked, combine, request_tactic_scores, tactic_scores
+from llmnav.mapping.focus import request_focus
 from llmnav.mapping.intent import IntentModel
 from llmnav.mapping.model import ModelMapper
 from llmnav.records import TechniqueHit
@@ -124,6 +125,7 @@ class MappingEngine:
             intents = self.intent.predict_features(features)
         else:
             intents = self.intent.predict(texts)
+        tactic_ids, goals = self._request_tactics(items, model)
         found = list(per_mapper.values())
         names = list(per_mapper)
         weights, limit, tactics_of = self.weights, self.limit, self.tactics_of
@@ -136,7 +138,32 @@ class MappingEngine:
                 limit=limit,
                 detail=evidence,
             )
-            results.append(
-                MappingResult(item.id, ranking, tactic_scores(ranking, tactics_of), intents[index])
+            goal = goals.get(index)
+            tactics = (
+                tactic_scores(ranking, tactics_of)
+                if goal is None
+                else request_tactic_scores(goal, tactic_ids, ranking)
             )
+            results.append(MappingResult(item.id, ranking, tactics, intents[index]))
         return results
+
+    @staticmethod
+    def _request_tactics(
+        items: Sequence[MapInput], model: ModelMapper | None
+    ) -> tuple[list[str], dict[int, list[float]]]:
+        """The tactic ids of the tactic model and its probabilities for each request
+        (by position), read from the clause naming what the request asks for
+        (``request_focus``); none when there are no requests or no tactic model.
+
+        Techniques are still ranked on the whole request: asking a model to write
+        a tool is itself Develop Capabilities (T1587), which the clause leaves out.
+        """
+        requests = [i for i, item in enumerate(items) if item.kind == "request"]
+        if model is None or not requests:
+            return [], {}
+        texts = [request_focus(items[i].text) or items[i].text for i in requests]
+        found = model.tactic_probabilities(model.features(texts))
+        if found is None:
+            return [], {}
+        tactics, probabilities = found
+        return tactics, dict(zip(requests, probabilities.tolist(), strict=True))

@@ -2,8 +2,8 @@
 
 One ``.npz`` file (no pickle) holding the IDF weights, two linear classifiers
 (techniques and parent techniques, pruned to their strongest weights), the
-intent classifier, the confidence calibration and a JSON header describing
-how it was trained.
+intent classifier, the tactic classifier for requests, the confidence
+calibration and a JSON header describing how it was trained.
 """
 
 from __future__ import annotations
@@ -55,11 +55,21 @@ class ModelArtefact:
     parents: LinearLayer
     intent: LinearLayer
     header: dict[str, Any]
+    tactics: LinearLayer | None = None
+    """Which tactic a request serves (None in artefacts trained before it existed)."""
+
+    @property
+    def layers(self) -> dict[str, LinearLayer]:
+        """The classifiers by name, in the order they are stacked and saved."""
+        layers = {"techniques": self.techniques, "parents": self.parents, "intent": self.intent}
+        if self.tactics is not None:
+            layers["tactics"] = self.tactics
+        return layers
 
     @cached_property
     def _stacked(self) -> tuple[sp.csr_matrix, dict[str, slice]]:
-        # All three layers in one feature-major matrix: one sparse product per batch.
-        layers = {"techniques": self.techniques, "parents": self.parents, "intent": self.intent}
+        # All layers in one feature-major matrix: one sparse product per batch.
+        layers = self.layers
         stacked = sp.csr_matrix(sp.vstack([layer.weights for layer in layers.values()]).T)
         columns, start = {}, 0
         for name, layer in layers.items():
@@ -79,13 +89,12 @@ class ModelArtefact:
         present = np.diff(stacked.indptr) > 0
         remap = np.where(present, np.cumsum(present) - 1, -1).astype(np.int32)
         compact = sp.csr_matrix(stacked[present], dtype=np.float32)
-        bias = np.concatenate(
-            [np.asarray(layer.bias) for layer in (self.techniques, self.parents, self.intent)]
-        )
+        bias = np.concatenate([np.asarray(layer.bias) for layer in self.layers.values()])
         return remap, compact, bias
 
     def layer_scores(self, features: sp.csr_matrix) -> dict[str, np.ndarray]:
-        """Scores of every layer (``techniques``, ``parents``, ``intent``) for ``features``.
+        """Scores of every layer (``techniques``, ``parents``, ``intent``, ``tactics``)
+        for ``features``.
 
         The last batch's result is kept, so the mapper and the intent model
         reading the same features share one product.
@@ -104,7 +113,7 @@ class ModelArtefact:
             product = features @ stacked
             dense = product.toarray() if sp.issparse(product) else np.asarray(product)
             scores = {
-                name: np.asarray(dense[:, cols] + getattr(self, name).bias, dtype=np.float32)
+                name: np.asarray(dense[:, cols] + self.layers[name].bias, dtype=np.float32)
                 for name, cols in columns.items()
             }
         self.__dict__["_last"] = (features, scores)
@@ -121,8 +130,7 @@ class ModelArtefact:
 
     def save(self, path: Path) -> None:
         arrays: dict[str, np.ndarray] = {"idf": self.idf.astype(np.float16)}
-        for name in ("techniques", "parents", "intent"):
-            layer: LinearLayer = getattr(self, name)
+        for name, layer in self.layers.items():
             weights = layer.weights.tocsr()
             arrays[f"{name}_classes"] = np.asarray(layer.classes, dtype=str)
             arrays[f"{name}_data"] = weights.data.astype(np.float16)
@@ -157,6 +165,7 @@ class ModelArtefact:
                 parents=layer("parents"),
                 intent=layer("intent"),
                 header=json.loads(str(data["header"])),
+                tactics=layer("tactics") if "tactics_shape" in data else None,
             )
 
 

@@ -26,6 +26,7 @@ __all__ = [
     "clean",
     "intent_corpus",
     "read_jsonl",
+    "tactic_corpus",
 ]
 
 Labelled = tuple[str, str]
@@ -65,6 +66,37 @@ def attack_corpus(catalog: Catalog) -> list[tuple[str, str]]:
         docs.append((f"{technique.name}. {clean(technique.description)[:1500]}", technique.id))
         docs.extend((clean(p.description), technique.id) for p in catalog.procedures(technique.id))
     return docs
+
+
+def tactic_corpus(
+    catalog: Catalog, requests: Sequence[dict[str, Any]]
+) -> tuple[list[str], list[str], list[str]]:
+    """Texts, tactic labels and sources (``attack`` or ``request``) for the tactic model.
+
+    ATT&CK's text (a technique's name, what it lets an adversary do, its
+    description and procedure examples) counts once for each tactic of the
+    technique; the hand-written ``requests`` teach which tactic a request's stated
+    goal serves where a mechanism belongs to several.
+    """
+    texts: list[str] = []
+    labels: list[str] = []
+    sources: list[str] = []
+    for technique in catalog.techniques():
+        found = [technique.name, clean(technique.description)[:600]]
+        found.extend(clean(p.description)[:400] for p in catalog.procedures(technique.id))
+        ability = capability(technique.description)
+        if ability:
+            found.append(ability)
+        for text in found:
+            for tactic in technique.tactic_ids:
+                texts.append(text)
+                labels.append(tactic)
+                sources.append("attack")
+    for request in requests:
+        texts.append(str(request["text"]))
+        labels.append(str(request["tactic"]))
+        sources.append("request")
+    return texts, labels, sources
 
 
 OPENERS = [

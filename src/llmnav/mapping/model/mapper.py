@@ -70,6 +70,16 @@ class ModelMapper(Mapper):
             self.artefact.parent_weight,
         )
 
+    def tactic_probabilities(self, features: sp.csr_matrix) -> tuple[list[str], np.ndarray] | None:
+        """The tactic ids and, per text, the probability that it serves each one
+        (the artefact's request tactic model); None where the artefact has none."""
+        layer = self.artefact.tactics
+        if layer is None:
+            return None
+        scores = self.artefact.layer_scores(features)["tactics"]
+        scores = np.exp(scores - scores.max(axis=1, keepdims=True))
+        return [str(c) for c in layer.classes], scores / scores.sum(axis=1, keepdims=True)
+
     def map_batch(self, items: Sequence[MapInput]) -> list[list[Candidate]]:
         features, words = self.features_and_words([item.text for item in items])
         return self.map_features(items, features, words)
