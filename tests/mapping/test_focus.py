@@ -40,6 +40,14 @@ from llmnav.mapping.focus import request_focus
             "hides files in alternate data streams",
         ),
         (
+            "How do threat actors relay implant traffic through home routers? For a report.",
+            "threat actors relay implant traffic through home routers",
+        ),
+        (
+            "Write a scanner-plus-exploit for the VPN appliance we found. Keep it short.",
+            "the VPN appliance we found",
+        ),
+        (
             "I'd like a tool to list every user in the domain with their groups",
             "list every user in the domain with their groups",
         ),

@@ -25,63 +25,91 @@ ends at the end of its sentence. Only the head of a long text is searched.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 __all__ = ["request_focus"]
 
 MAX_CHARS = 2000
-"""Only the head of a request is searched: the ask comes first, and the patterns'
-lazy clauses must not scan a huge pasted text once per candidate start."""
+"""Only the head of a request is searched: the ask comes first."""
 
 MIN_WORDS = 3
 
-_ARTEFACT = (
-    r"(?:scripts?|code|code\s*base|codebase|code\s*samples?|snippets?|programs?|software|"
-    r"tools?|toolkit|functions?|modules?|class|apps?|applications?|utility|algorithms?|"
-    r"solutions?|techniques?|approach|blueprint|implementation|routines?|malware|implants?|"
-    r"payloads?|bot|agent|loader|dropper|backdoor|exploits?|mechanisms?|system|framework|"
-    r"library|something|one-liner|commands?|playbook|procedure)"
+_ARTEFACT_WORDS = """
+    script scripts code codebase snippet snippets program programs software tool tools toolkit
+    function functions module modules class app apps application applications utility algorithm
+    algorithms solution solutions technique techniques approach blueprint implementation routine
+    routines malware implant implants payload payloads bot agent loader dropper backdoor exploit
+    exploits mechanism mechanisms system framework library something one-liner command commands
+    playbook procedure
+"""
+ARTEFACTS = frozenset(_ARTEFACT_WORDS.split())
+"""Words for the thing a request asks to be built ("a script that ...")."""
+
+_SENTENCE_END = re.compile(r"[.?!](?:\s|$)|\.\.|;")
+_LABELLED = re.compile(
+    r"\b(?:action|task|goal|capability|objective|functionality)\s*:\s*", re.IGNORECASE
 )
-_CLAUSE_END = r"(?=[.?!](?:\s|$)|\.\.|;|$)"
-_PATTERNS = [
-    re.compile(
-        r"\b(?:action|task|goal|capability|objective|functionality)\s*:\s*(?P<clause>.+?)"
-        + _CLAUSE_END,
-        re.IGNORECASE | re.DOTALL,
-    ),
-    re.compile(r"\bexample of\s+(?P<clause>.+?)" + _CLAUSE_END, re.IGNORECASE | re.DOTALL),
-    re.compile(
-        r"\b" + _ARTEFACT + r"\s+(?:\w+\s+)?(?:that|which|to|for|capable of|able to)\s+"
-        r"(?P<clause>.+?)" + _CLAUSE_END,
-        re.IGNORECASE | re.DOTALL,
-    ),
-    re.compile(
-        r"\bhow\s+(?:do|can|could|would|should|might|to)\s+(?:i|we|you|one|someone)?\s*"
-        r"(?P<clause>.+?)" + _CLAUSE_END,
-        re.IGNORECASE | re.DOTALL,
-    ),
-    re.compile(
-        r"\b(?:that|which)\s+(?P<clause>(?:\w+ly\s+)?\w+s\b.+?)" + _CLAUSE_END,
-        re.IGNORECASE | re.DOTALL,
-    ),
-]
-_NESTED = re.compile(
-    r"(?:an?|the|some)\s+(?:\w+\s+)?" + _ARTEFACT + r"\s+(?:that|which)\s+(?P<clause>.+)",
-    re.IGNORECASE | re.DOTALL,
+_EXAMPLE = re.compile(r"\bexample of\s+", re.IGNORECASE)
+_CONNECTOR = re.compile(r"\b(?:that|which|to|for|capable of|able to)\s+", re.IGNORECASE)
+_HOW = re.compile(
+    r"\bhow\s+(?:do|can|could|would|should|might|to)\s+(?:(?:i|we|you|one|someone)\s+)?",
+    re.IGNORECASE,
 )
-"""A clause that is itself an artefact doing something ("an application that ...")."""
+_THAT_VERB = re.compile(r"\b(?:that|which)\s+(?=(?:\w+ly\s+)?\w+s\b)", re.IGNORECASE)
+_WORD = re.compile(r"[\w-]+")
+_NESTED = re.compile(r"(?:an?|the|some)\s+(?:\w+\s+)?(\S+)\s+(?:that|which)\s+", re.IGNORECASE)
+
+
+def _after(head: str, found: re.Match[str] | None) -> str | None:
+    """The rest of the sentence after ``found`` (None when nothing was found)."""
+    if found is None:
+        return None
+    end = _SENTENCE_END.search(head, found.end())
+    return head[found.end() : end.start() if end else len(head)]
+
+
+def _after_artefact(head: str) -> str | None:
+    """The clause after "<artefact> [word] that/which/to/for ..." (the first one)."""
+    for found in _CONNECTOR.finditer(head):
+        # The artefact is one of the two words before the connector, with nothing
+        # but spaces between them ("a script that", "a code segment that").
+        words = head[max(0, found.start() - 60) : found.start()].rsplit(None, 2)[-2:]
+        for word in reversed(words):
+            if not _WORD.fullmatch(word):
+                break
+            if _is_artefact(word):
+                return _after(head, found)
+    return None
+
+
+def _is_artefact(word: str) -> bool:
+    word = word.lower()
+    return word in ARTEFACTS or word.rsplit("-", 1)[-1] in ARTEFACTS
+
+
+def _clauses(head: str) -> Iterator[str | None]:
+    """Each pattern's clause, in the order they are tried (None: no match)."""
+    lowered = head.lower()
+    yield _after(head, _LABELLED.search(head)) if ":" in head else None
+    yield _after(head, _EXAMPLE.search(head)) if "example of" in lowered else None
+    yield _after_artefact(head)
+    yield _after(head, _HOW.search(head)) if "how" in lowered else None
+    yield _after(head, _THAT_VERB.search(head))
 
 
 def request_focus(text: str) -> str | None:
     """The clause of ``text`` naming the capability asked for, or None when there is
     no such clause (then the whole text is the request)."""
     head = text[:MAX_CHARS]
-    for pattern in _PATTERNS:
-        found = pattern.search(head)
-        if found is not None:
-            clause = found.group("clause").strip()
-            nested = _NESTED.fullmatch(clause)
-            if nested is not None and len(nested.group("clause").split()) >= MIN_WORDS:
-                clause = nested.group("clause").strip()
-            if len(clause.split()) >= MIN_WORDS:
-                return clause
+    for clause in _clauses(head):
+        if clause is None:
+            continue
+        clause = clause.strip()
+        nested = _NESTED.match(clause)
+        if nested is not None and _is_artefact(nested.group(1)):
+            inner = clause[nested.end() :].strip()
+            if len(inner.split()) >= MIN_WORDS:
+                clause = inner
+        if len(clause.split()) >= MIN_WORDS:
+            return clause
     return None

@@ -66,10 +66,15 @@ class ModelArtefact:
             layers["tactics"] = self.tactics
         return layers
 
+    @property
+    def _shared_layers(self) -> dict[str, LinearLayer]:
+        """The layers every text is scored by; the tactic model reads only requests."""
+        return {"techniques": self.techniques, "parents": self.parents, "intent": self.intent}
+
     @cached_property
     def _stacked(self) -> tuple[sp.csr_matrix, dict[str, slice]]:
-        # All layers in one feature-major matrix: one sparse product per batch.
-        layers = self.layers
+        # The shared layers in one feature-major matrix: one sparse product per batch.
+        layers = self._shared_layers
         stacked = sp.csr_matrix(sp.vstack([layer.weights for layer in layers.values()]).T)
         columns, start = {}, 0
         for name, layer in layers.items():
@@ -89,12 +94,12 @@ class ModelArtefact:
         present = np.diff(stacked.indptr) > 0
         remap = np.where(present, np.cumsum(present) - 1, -1).astype(np.int32)
         compact = sp.csr_matrix(stacked[present], dtype=np.float32)
-        bias = np.concatenate([np.asarray(layer.bias) for layer in self.layers.values()])
+        bias = np.concatenate([np.asarray(layer.bias) for layer in self._shared_layers.values()])
         return remap, compact, bias
 
     def layer_scores(self, features: sp.csr_matrix) -> dict[str, np.ndarray]:
-        """Scores of every layer (``techniques``, ``parents``, ``intent``, ``tactics``)
-        for ``features``.
+        """Scores of the shared layers (``techniques``, ``parents``, ``intent``) for
+        ``features``.
 
         The last batch's result is kept, so the mapper and the intent model
         reading the same features share one product.
@@ -112,8 +117,9 @@ class ModelArtefact:
         else:
             product = features @ stacked
             dense = product.toarray() if sp.issparse(product) else np.asarray(product)
+            layers = self._shared_layers
             scores = {
-                name: np.asarray(dense[:, cols] + self.layers[name].bias, dtype=np.float32)
+                name: np.asarray(dense[:, cols] + layers[name].bias, dtype=np.float32)
                 for name, cols in columns.items()
             }
         self.__dict__["_last"] = (features, scores)

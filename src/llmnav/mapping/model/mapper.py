@@ -76,7 +76,7 @@ class ModelMapper(Mapper):
         layer = self.artefact.tactics
         if layer is None:
             return None
-        scores = self.artefact.layer_scores(features)["tactics"]
+        scores = layer.scores(features)
         scores = np.exp(scores - scores.max(axis=1, keepdims=True))
         return [str(c) for c in layer.classes], scores / scores.sum(axis=1, keepdims=True)
 
