@@ -71,3 +71,11 @@ def test_focus_of_a_huge_text_without_sentence_ends_is_fast() -> None:
     clause = request_focus(text)
     assert time.perf_counter() - started < 0.5
     assert clause is not None and len(clause) < 2_000
+
+
+def test_the_module_examples_hold() -> None:
+    import doctest
+
+    import llmnav.mapping.focus
+
+    assert doctest.testmod(llmnav.mapping.focus).failed == 0

@@ -110,3 +110,11 @@ def test_the_tactic_model_survives_a_save_and_load(tmp_path: Path) -> None:
     assert found is not None
     tactics, probabilities = found
     assert len(tactics) == 14 and abs(float(probabilities.sum()) - 1.0) < 1e-4
+
+
+def test_the_request_tactic_example_holds() -> None:
+    import doctest
+
+    import llmnav.mapping.combine
+
+    assert doctest.testmod(llmnav.mapping.combine).failed == 0

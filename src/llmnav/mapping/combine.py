@@ -146,7 +146,7 @@ def tactic_scores(
     return [(tactic, 1.0 - miss[tactic]) for tactic in order]
 
 
-MIN_TACTIC_PROBABILITY = 0.02
+MIN_TACTIC_PROBABILITY = 0.1
 """Tactics the tactic model gives less than this are left out of a request's ranking."""
 
 
@@ -161,10 +161,10 @@ def request_tactic_scores(
     clearly than its mechanism, and many mechanisms serve several tactics.
 
     >>> first = Ranked("T1053.005", 0.8, "model", ("model",), "")
-    >>> [(t, round(s, 2)) for t, s in request_tactic_scores([0.7, 0.2, 0.1],
+    >>> [(t, round(s, 2)) for t, s in request_tactic_scores([0.7, 0.25, 0.05],
     ...                                                    ["TA0003", "TA0002", "TA0004"],
     ...                                                    [first])]
-    [('TA0003', 0.56), ('TA0002', 0.16), ('TA0004', 0.08)]
+    [('TA0003', 0.56), ('TA0002', 0.2)]
     """
     if not ranking:
         return []
