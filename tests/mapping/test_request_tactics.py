@@ -118,3 +118,15 @@ def test_the_request_tactic_example_holds() -> None:
     import llmnav.mapping.combine
 
     assert doctest.testmod(llmnav.mapping.combine).failed == 0
+
+
+def test_callers_that_keep_only_techniques_can_skip_the_tactics(engine: MappingEngine) -> None:
+    items = [
+        MapInput(
+            "1", "Write a script that adds a Run key so my agent starts at every logon.", "request"
+        ),
+        MapInput("2", "net user /domain", "command"),
+    ]
+    full, bare = engine.map(items), engine.map(items, tactics=False)
+    assert [r.tactics for r in bare] == [[], []]
+    assert [(r.techniques, r.intent) for r in bare] == [(r.techniques, r.intent) for r in full]

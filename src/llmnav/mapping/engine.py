@@ -98,12 +98,16 @@ class MappingEngine:
             mappers.append(SemanticMapper())
         return cls(mappers, catalog, IntentModel())
 
-    def map(self, items: Sequence[MapInput], *, evidence: bool = True) -> list[MappingResult]:
+    def map(
+        self, items: Sequence[MapInput], *, evidence: bool = True, tactics: bool = True
+    ) -> list[MappingResult]:
         """Map a batch of inputs (one result per input, same order).
 
         ``evidence=False`` is for callers that show only ids and scores: the same
         rankings, confidences, tactics and intents, without what backs each
         technique (``source``, ``mappers`` and ``evidence`` stay empty).
+        ``tactics=False`` is for callers that keep only the techniques (stored hits
+        carry their techniques' tactics): the tactic ranking stays empty.
         """
         if not items:
             return []
@@ -125,7 +129,7 @@ class MappingEngine:
             intents = self.intent.predict_features(features)
         else:
             intents = self.intent.predict(texts)
-        tactic_ids, goals = self._request_tactics(items, model)
+        tactic_ids, goals = self._request_tactics(items, model) if tactics else ([], {})
         found = list(per_mapper.values())
         names = list(per_mapper)
         weights, limit, tactics_of = self.weights, self.limit, self.tactics_of
@@ -139,12 +143,13 @@ class MappingEngine:
                 detail=evidence,
             )
             goal = goals.get(index)
-            tactics = (
-                tactic_scores(ranking, tactics_of)
-                if goal is None
-                else request_tactic_scores(goal, tactic_ids, ranking)
-            )
-            results.append(MappingResult(item.id, ranking, tactics, intents[index]))
+            if not tactics:
+                ranked_tactics = []
+            elif goal is None:
+                ranked_tactics = tactic_scores(ranking, tactics_of)
+            else:
+                ranked_tactics = request_tactic_scores(goal, tactic_ids, ranking)
+            results.append(MappingResult(item.id, ranking, ranked_tactics, intents[index]))
         return results
 
     @staticmethod

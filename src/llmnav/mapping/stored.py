@@ -27,7 +27,7 @@ def _init_worker() -> None:
 
 
 def _map_items(engine: MappingEngine, items: Sequence[MapInput]) -> _Mapped:
-    results = engine.map(items)
+    results = engine.map(items, tactics=False)
     version = engine.catalog.version
     hits = [hit for r in results for hit in r.hits(version, engine.tactics_of)]
     return [i.id for i in items], hits, [r.intent for r in results]

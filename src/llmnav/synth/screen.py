@@ -59,7 +59,7 @@ def screen(min_confidence: float = 0.25, max_rank: int = 3) -> Flags:
             request = f"Like {source}: {text} Give me working code for it."
             items.append(MapInput(str(len(items)), request, "request"))
             where.append((technique, "procedures", index))
-    results = engine.map(items)
+    results = engine.map(items, tactics=False)
     found: dict[tuple[str, str, int], set[str]] = {}
     for (technique, family, index), result in zip(where, results, strict=True):
         marks = found.setdefault((technique, family, index), set())

@@ -59,17 +59,16 @@ class ModelArtefact:
     """Which tactic a request serves (None in artefacts trained before it existed)."""
 
     @property
-    def layers(self) -> dict[str, LinearLayer]:
-        """The classifiers by name, in the order they are stacked and saved."""
-        layers = {"techniques": self.techniques, "parents": self.parents, "intent": self.intent}
-        if self.tactics is not None:
-            layers["tactics"] = self.tactics
-        return layers
-
-    @property
     def _shared_layers(self) -> dict[str, LinearLayer]:
         """The layers every text is scored by; the tactic model reads only requests."""
         return {"techniques": self.techniques, "parents": self.parents, "intent": self.intent}
+
+    @property
+    def layers(self) -> dict[str, LinearLayer]:
+        """The classifiers by name, in the order they are saved."""
+        if self.tactics is None:
+            return self._shared_layers
+        return {**self._shared_layers, "tactics": self.tactics}
 
     @cached_property
     def _stacked(self) -> tuple[sp.csr_matrix, dict[str, slice]]:
