@@ -16,7 +16,7 @@ from typing import Annotated, Any
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from llmnav.cli.analyze import analyze_with_progress
+from llmnav.cli.analyze import analyze_with_progress, stage_times
 from llmnav.cli.render import console, error_console, safe
 
 __all__ = ["demo_command", "register", "synth_command"]
@@ -114,10 +114,9 @@ def demo_command(
             store, result.population, result.scores, campaign_actors=summary.campaign_actors
         )
         accuracy = mapping_accuracy(store, read_labels(summary.labels))
-    timing = " | ".join(f"{name} {secs:.1f}s" for name, secs in result.seconds.items())
     console.print(
         f"analysed {figures['actors']:,} actors, {figures['actions']:,} actions "
-        f"(rejected {rejected:,}) in {sum(result.seconds.values()):.1f}s: {timing}",
+        f"(rejected {rejected:,}) in {sum(result.seconds.values()):.1f}s: {stage_times(result)}",
         highlight=False,
         soft_wrap=True,
     )
