@@ -25,19 +25,33 @@ def eval_command(
         Path,
         typer.Option("--bench", help="Folder with the development files (atomic-dev.jsonl, ...)."),
     ] = Path("../shared/data/bench"),
+    commands: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--commands",
+            help="Also score this labelled command corpus (JSON lines with command and "
+            "technique or techniques); repeatable.",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
     """Measure the mapper on the development files and a nearest-neighbour baseline.
 
     Atomic Red Team commands and TRAM sentences are scored on the holdout the
-    shipped model never saw; CyberSecEval prompts only ever measure.
+    shipped model never saw; CyberSecEval prompts only ever measure. Each
+    ``--commands`` corpus is scored whole: commands written by other people for
+    other purposes show how the mapper carries over.
     """
     from llmnav.mapping.evaluate import METRICS, evaluate
 
     if not (bench / "atomic-dev.jsonl").is_file():
         raise ConfigError(f"No development files in {bench}; pass --bench DIR")
     with console.status("evaluating") as status:
-        scores = evaluate(bench, progress=lambda m: status.update(f"evaluating: {m}"))
+        scores = evaluate(
+            bench,
+            commands=commands or (),
+            progress=lambda m: status.update(f"evaluating: {m}"),
+        )
     if as_json:
         typer.echo(json.dumps([asdict(s) for s in scores], indent=1))
         return

