@@ -83,12 +83,11 @@ def test_a_corpus_with_no_usable_line_is_an_error(tmp_path: Path, data_dir: Path
         evaluate(data_dir / "mapping" / "bench", commands=[empty])
 
 
-def test_eval_command_prints_the_extra_corpus(data_dir: Path) -> None:
+def test_eval_command_prints_one_table_per_kind_of_data(data_dir: Path) -> None:
     bench = data_dir / "mapping" / "bench"
     corpus = data_dir / "mapping" / "labelled-commands.jsonl"
-    result = CliRunner().invoke(
-        app, ["eval", "--bench", str(bench), "--commands", str(corpus), "--json"]
-    )
+    result = CliRunner().invoke(app, ["eval", "--bench", str(bench), "--commands", str(corpus)])
     assert result.exit_code == 0, result.output
-    rows = json.loads(result.stdout)
-    assert {row["dataset"] for row in rows} >= {"labelled-commands.jsonl (commands)"}
+    assert "llmnav eval: mapping accuracy" in result.output
+    assert "llmnav eval: prompts: tactic and intent" in result.output
+    assert result.output.count("left out 4 bad lines") == 1

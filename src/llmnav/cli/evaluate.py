@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from llmnav.cli.render import console, error_console
 from llmnav.errors import ConfigError
+
+if TYPE_CHECKING:
+    from llmnav.mapping.evaluate import DatasetScores
 
 __all__ = ["register"]
 
@@ -42,7 +45,7 @@ def eval_command(
     ``--commands`` corpus is scored whole: commands written by other people for
     other purposes show how the mapper carries over.
     """
-    from llmnav.mapping.evaluate import METRICS, evaluate
+    from llmnav.mapping.evaluate import evaluate
 
     if not (bench / "atomic-dev.jsonl").is_file():
         raise ConfigError(f"No development files in {bench}; pass --bench DIR")
@@ -55,26 +58,41 @@ def eval_command(
     if as_json:
         typer.echo(json.dumps([asdict(s) for s in scores], indent=1))
         return
-    table = Table(title="llmnav eval (development data)", title_justify="left")
-    table.add_column("data set")
-    table.add_column("system")
-    table.add_column("n", justify="right")
-    for _, header in METRICS:
-        table.add_column(header, justify="right")
-    for score in scores:
-        values = [getattr(score, key) for key, _ in METRICS]
-        table.add_row(
-            score.dataset,
-            score.system,
-            str(score.n),
-            *("" if v is None else f"{v:.3f}" for v in values),
-        )
-    console.print(table)
+    # One table for technique-labelled data and one for prompts, each with only the
+    # metrics that apply to it, so both fit an 80-column terminal.
+    for title, rows in (
+        ("mapping accuracy", [s for s in scores if s.exact_top1 is not None]),
+        ("prompts: tactic and intent", [s for s in scores if s.exact_top1 is None]),
+    ):
+        if rows:
+            console.print(_table(f"llmnav eval: {title}", rows))
     for score in scores:
         if score.reliability and score.system == "llmnav":
             bins = ", ".join(f">={low:g}: {acc:.2f} (n={n})" for low, acc, n in score.reliability)
             console.print(
                 f"{score.dataset}: exact@1 by confidence {bins}", highlight=False, soft_wrap=True
             )
-        for note in score.notes:
-            error_console.print(f"{score.dataset} / {score.system}: {note}", highlight=False)
+    # A note is about the data set, so it is said once, not once per system.
+    for dataset, note in dict.fromkeys((s.dataset, n) for s in scores for n in s.notes):
+        error_console.print(f"{dataset}: {note}", highlight=False)
+
+
+def _table(title: str, scores: list[DatasetScores]) -> Table:
+    from llmnav.mapping.evaluate import METRICS
+
+    metrics = [(k, h) for k, h in METRICS if any(getattr(s, k) is not None for s in scores)]
+    table = Table(title=title, title_justify="left")
+    table.add_column("data set", overflow="fold")
+    table.add_column("system")
+    table.add_column("n", justify="right")
+    for _, header in metrics:
+        table.add_column(header, justify="right")
+    for score in scores:
+        values = [getattr(score, key) for key, _ in metrics]
+        table.add_row(
+            score.dataset,
+            score.system,
+            str(score.n),
+            *("" if v is None else f"{v:.3f}" for v in values),
+        )
+    return table
