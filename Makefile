@@ -42,7 +42,7 @@ test: lint browser
 	LLMNAV_CHROMIUM=$(CHROMIUM) $(BIN)/pytest -q
 
 bench: venv
-	$(BIN)/python benchmarks/run.py --shared $(SHARED)
+	$(BIN)/python benchmarks/run.py --shared $(SHARED) $(foreach f,$(COMMANDS),--commands $(f))
 
 # Rebuild the packaged ATT&CK catalog from the STIX bundles in ../shared.
 catalog: venv

@@ -141,6 +141,8 @@ def eval_section(scores: list[dict[str, Any]]) -> str:
             "",
             "Atomic and TRAM rows: the holdout the shipped model never saw (`is_holdout`). "
             "CyberSecEval prompts: never trained on; tactic over the 10 labelled tactics. "
+            "Other command corpora (`make bench COMMANDS=...`, `llmnav eval --commands`) are "
+            "scored whole. "
             "The baseline is a character n-gram TF-IDF nearest neighbour trained on the same "
             "data in the same run.",
             "",
@@ -282,6 +284,13 @@ def main() -> int:
     parser.add_argument("--shared", type=Path, default=HERE.parents[1] / "shared")
     parser.add_argument("--events", type=int, default=200_000)
     parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
+    parser.add_argument(
+        "--commands",
+        type=Path,
+        action="append",
+        default=[],
+        help="a labelled command corpus of your own for the accuracy section (repeatable)",
+    )
     args = parser.parse_args()
     from dataclasses import asdict
 
@@ -291,7 +300,9 @@ def main() -> int:
         "catalog": bench_catalog.run(args.shared),
         "ingest": bench_ingest.run(args.events),
         "map": bench_map.run(args.shared),
-        "eval": [asdict(s) for s in evaluate(args.shared / "data" / "bench")],
+        "eval": [
+            asdict(s) for s in evaluate(args.shared / "data" / "bench", commands=args.commands)
+        ],
         "aio": bench_aio.run(args.shared, runs=3),
         "aries": bench_aries.run(args.shared),
         "demo": _demo(),
