@@ -28,6 +28,7 @@ import bench_catalog  # noqa: E402
 import bench_demo  # noqa: E402
 import bench_ingest  # noqa: E402
 import bench_map  # noqa: E402
+import bench_tactic_labels  # noqa: E402
 
 
 def _machine() -> str:
@@ -151,6 +152,40 @@ def eval_section(scores: list[dict[str, Any]]) -> str:
             "Calibration (llmnav): accuracy rises with confidence.",
             "",
             *calibration,
+            "",
+        ]
+    )
+
+
+def tactic_labels_section(result: dict[str, Any]) -> str:
+    share = result["share"]
+    rows = [
+        "| category | n | label among the ATT&CK tactics of analyst A's technique | llmnav |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for category, found in result["per_category"].items():
+        cells = f"{found['n']} | {found['filed_a']:.2f} | {found['llmnav']:.2f}"
+        rows.append(f"| {category} | {cells} |")
+    return "\n".join(
+        [
+            "## CyberSecEval tactic categories vs ATT&CK (`benchmarks/bench_tactic_labels.py`)",
+            "",
+            f"{result['prompts']} malicious dev prompts; two analysts named the technique "
+            "(and B the tactic) of each prompt's capability, blind to the categories "
+            "(`benchmarks/data/README.md`).",
+            "",
+            "| measure | share |",
+            "| --- | ---: |",
+            f"| category is an ATT&CK tactic of analyst A's technique | {share['filed_a']:.3f} |",
+            "| ... of analyst A's technique or its alternative | "
+            f"{share['filed_a_or_alternative']:.3f} |",
+            f"| category is an ATT&CK tactic of analyst B's technique | {share['filed_b']:.3f} |",
+            f"| analyst B's tactic is the category | {share['analyst_b_tactic']:.3f} |",
+            f"| llmnav's first tactic is the category | {share['llmnav']:.3f} |",
+            f"| llmnav's first tactic is analyst B's | {share['llmnav_agrees_with_b']:.3f} |",
+            f"| analysts A and B name the same parent technique | {share['same_parent_a_b']:.3f} |",
+            "",
+            *rows,
             "",
         ]
     )
@@ -303,6 +338,7 @@ def main() -> int:
         "eval": [
             asdict(s) for s in evaluate(args.shared / "data" / "bench", commands=args.commands)
         ],
+        "tactic_labels": bench_tactic_labels.run(args.shared),
         "aio": bench_aio.run(args.shared, runs=3),
         "aries": bench_aries.run(args.shared),
         "demo": _demo(),
@@ -322,6 +358,7 @@ def main() -> int:
     text = "\n".join(header) + "\n" + catalog_section(results["catalog"]) + "\n"
     text += ingest_section(results["ingest"]) + "\n"
     text += map_section(results["map"]) + "\n" + eval_section(results["eval"]) + "\n"
+    text += tactic_labels_section(results["tactic_labels"]) + "\n"
     text += aio_section(results["aio"]) + "\n" + aries_section(results["aries"]) + "\n"
     text += demo_section(results["demo"])
     args.output.write_text(text)
