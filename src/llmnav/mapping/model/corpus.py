@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from llmnav.catalog import Catalog
+from llmnav.errors import IngestError, SourceLocation
 from llmnav.mapping.model.scoring import is_holdout
 
 __all__ = [
@@ -41,8 +42,23 @@ def clean(text: str) -> str:
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
-    with path.open() as handle:
-        return [json.loads(line) for line in handle if line.strip()]
+    """The JSON objects of a training or development file, one per non-blank line;
+    a line that is not a JSON object is an error naming the file and line."""
+    rows = []
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise IngestError(
+                    f"Not JSON ({exc.msg})", SourceLocation(str(path), number)
+                ) from exc
+            if not isinstance(row, dict):
+                raise IngestError("Not a JSON object", SourceLocation(str(path), number))
+            rows.append(row)
+    return rows
 
 
 def active_id(catalog: Catalog, technique_id: str) -> str | None:
