@@ -314,6 +314,13 @@ def demo_section(result: dict[str, Any]) -> str:
     )
 
 
+def _command(commands: list[Path]) -> str:
+    """How to produce the same file again, with the extra corpora of this run."""
+    if not commands:
+        return "make bench"
+    return 'make bench COMMANDS="' + " ".join(str(c) for c in commands) + '"'
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="Run the llmnav benchmarks.")
     parser.add_argument("--shared", type=Path, default=HERE.parents[1] / "shared")
@@ -350,7 +357,7 @@ def main() -> int:
     header = [
         "# Benchmark results",
         "",
-        "Produced by `make bench` (`python benchmarks/run.py --shared ../shared`) on "
+        f"Produced by `{_command(args.commands)}` on "
         f"{datetime.now(UTC):%Y-%m-%d} ({_machine()}). Raw numbers: `benchmarks/results.json`.",
         "The machine is shared and noisy: compare the ratios, which are measured in the same run.",
         "",
