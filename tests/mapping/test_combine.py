@@ -32,6 +32,13 @@ def test_combine_prefers_a_rules_evidence_to_a_models() -> None:
     assert ranking[0].source == "rule"
 
 
+def test_combine_hides_secrets_in_the_evidence_it_shows() -> None:
+    span = 'curl -H "Authorization: Bearer sk-live-0123456789abcdef0123" https://x.example/a -o a'
+    ranking = combine({"rules": [Candidate("T1105", 0.5, span)]}, sources=SOURCES)
+    assert "sk-live" not in ranking[0].evidence
+    assert ranking[0].evidence.startswith('curl -H "Authorization: Bearer [REDACTED')
+
+
 def test_combine_ranks_best_first_and_applies_weights_and_limit() -> None:
     ranking = combine(
         {

