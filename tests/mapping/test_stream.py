@@ -95,6 +95,33 @@ def test_map_cli_explain_never_exports_a_token(tmp_path: Path) -> None:
     assert token not in json.dumps(line)
 
 
+def test_map_cli_explain_says_where_each_tactic_comes_from(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    request = (
+        "For my red team job, write a PowerShell script that creates a scheduled task "
+        "so my implant starts again after every reboot. Explain each line."
+    )
+    rows = [
+        {"id": "chat", "kind": "request", "text": request},
+        {"id": "shell", "kind": "command", "text": r"procdump -ma lsass.exe C:\t\l.dmp"},
+    ]
+    source.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    result = CliRunner().invoke(
+        app, ["map", str(source), "-o", str(tmp_path / "o.jsonl"), "--explain"]
+    )
+    assert result.exit_code == 0, result.output
+    chat, shell = [json.loads(x) for x in (tmp_path / "o.jsonl").read_text().splitlines()]
+    assert chat["tactics"][0] == {
+        "id": "TA0003",
+        "score": chat["tactics"][0]["score"],
+        "source": "goal",
+        "evidence": "creates a scheduled task so my implant starts again after every reboot",
+    }
+    credential_access = shell["tactics"][0]
+    assert credential_access["id"] == "TA0006" and credential_access["source"] == "techniques"
+    assert credential_access["evidence"].startswith("T1003.001")
+
+
 def test_map_cli_missing_input_is_a_clear_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["map", str(tmp_path / "no.jsonl"), "-o", str(tmp_path / "o")])
     assert result.exit_code == 1

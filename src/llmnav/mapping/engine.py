@@ -33,6 +33,9 @@ class MappingResult:
     techniques: list[Ranked]
     tactics: list[tuple[str, float]]
     intent: float
+    goal: str = ""
+    """The clause a request's tactics were read from (empty where the tactics are
+    those of its techniques); kept only when evidence is asked for."""
 
     def hits(
         self, attack_version: str, tactics_of: Mapping[str, Sequence[str]]
@@ -129,7 +132,9 @@ class MappingEngine:
             intents = self.intent.predict_features(features)
         else:
             intents = self.intent.predict(texts)
-        tactic_ids, goals = self._request_tactics(items, model) if tactics else ([], {})
+        tactic_ids, goals, clauses = (
+            self._request_tactics(items, model) if tactics else ([], {}, {})
+        )
         found = list(per_mapper.values())
         names = list(per_mapper)
         weights, limit, tactics_of = self.weights, self.limit, self.tactics_of
@@ -142,33 +147,39 @@ class MappingEngine:
                 limit=limit,
                 detail=evidence,
             )
-            goal = goals.get(index)
+            probabilities = goals.get(index)
             if not tactics:
                 ranked_tactics = []
-            elif goal is None:
+            elif probabilities is None:
                 ranked_tactics = tactic_scores(ranking, tactics_of)
             else:
-                ranked_tactics = request_tactic_scores(goal, tactic_ids, ranking)
-            results.append(MappingResult(item.id, ranking, ranked_tactics, intents[index]))
+                ranked_tactics = request_tactic_scores(probabilities, tactic_ids, ranking)
+            clause = clauses.get(index, "") if evidence else ""
+            results.append(MappingResult(item.id, ranking, ranked_tactics, intents[index], clause))
         return results
 
     @staticmethod
     def _request_tactics(
         items: Sequence[MapInput], model: ModelMapper | None
-    ) -> tuple[list[str], dict[int, list[float]]]:
+    ) -> tuple[list[str], dict[int, list[float]], dict[int, str]]:
         """The tactic ids of the tactic model and its probabilities for each request
         (by position), read from the clause naming what the request asks for
-        (``request_focus``); none when there are no requests or no tactic model.
+        (``request_focus``), and that clause (by position); none when there are no
+        requests or no tactic model.
 
         Techniques are still ranked on the whole request: asking a model to write
         a tool is itself Develop Capabilities (T1587), which the clause leaves out.
         """
         requests = [i for i, item in enumerate(items) if item.kind == "request"]
         if model is None or not requests:
-            return [], {}
+            return [], {}, {}
         texts = [request_focus(items[i].text) or items[i].text for i in requests]
         found = model.tactic_probabilities(model.features(texts))
         if found is None:
-            return [], {}
+            return [], {}, {}
         tactics, probabilities = found
-        return tactics, dict(zip(requests, probabilities.tolist(), strict=True))
+        return (
+            tactics,
+            dict(zip(requests, probabilities.tolist(), strict=True)),
+            dict(zip(requests, texts, strict=True)),
+        )

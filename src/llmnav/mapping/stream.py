@@ -16,7 +16,7 @@ import multiprocessing
 import sys
 import types
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -30,6 +30,8 @@ from llmnav.errors import IngestError
 from llmnav.mapping.base import MapInput, TextKind
 from llmnav.mapping.engine import MappingEngine, MappingResult
 from llmnav.mapping.kinds import guess_kind
+from llmnav.mapping.rules.mapper import EVIDENCE_CHARS
+from llmnav.redact import redact
 
 __all__ = ["MapSummary", "map_file", "result_json"]
 
@@ -47,11 +49,19 @@ class MapSummary:
 
 
 def result_json(
-    result: MappingResult, *, explain: bool = False, ident: object = None
+    result: MappingResult,
+    *,
+    explain: bool = False,
+    ident: object = None,
+    tactics_of: Mapping[str, Sequence[str]] | None = None,
 ) -> dict[str, Any]:
     """The output contract of one mapped line (DESIGN section 10).
 
     ``ident`` is the input's ``id`` as it was given (a number stays a number).
+    With ``explain``, each technique says what backs it (``source``, ``mappers``,
+    ``evidence``) and each tactic where it comes from: ``goal`` with the request's
+    clause the tactic model read, or ``techniques`` with the ranked techniques
+    ATT&CK files under it (``tactics_of``).
     """
     techniques: list[dict[str, Any]] = []
     for ranked in result.techniques:
@@ -61,10 +71,23 @@ def result_json(
                 source=ranked.source, mappers=list(ranked.mappers), evidence=ranked.evidence
             )
         techniques.append(entry)
+    tactics: list[dict[str, Any]] = []
+    for tactic, score in result.tactics:
+        tactic_entry: dict[str, Any] = {"id": tactic, "score": round(score, 4)}
+        if explain and result.goal:
+            tactic_entry.update(source="goal", evidence=redact(result.goal)[:EVIDENCE_CHARS])
+        elif explain:
+            filed = [
+                r.technique_id
+                for r in result.techniques
+                if tactic in (tactics_of or {}).get(r.technique_id, ())
+            ]
+            tactic_entry.update(source="techniques", evidence=", ".join(filed[:3]))
+        tactics.append(tactic_entry)
     return {
         "id": result.id if ident is None else ident,
         "techniques": techniques,
-        "tactics": [{"id": t, "score": round(s, 4)} for t, s in result.tactics],
+        "tactics": tactics,
         "intent": round(result.intent, 4),
     }
 
@@ -156,7 +179,7 @@ def _map_lines(engine: MappingEngine, batch: _Batch, explain: bool) -> list[byte
     items = [MapInput(key, text, kind or guess_kind(text)) for key, text, kind, _ in batch]
     dumps = orjson.dumps
     return [
-        dumps(result_json(r, explain=explain, ident=line[3]))
+        dumps(result_json(r, explain=explain, ident=line[3], tactics_of=engine.tactics_of))
         for r, line in zip(engine.map(items, evidence=explain), batch, strict=True)
     ]
 
