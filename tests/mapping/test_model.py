@@ -94,3 +94,17 @@ def test_intent_separates_attacks_from_defence_and_everyday_work(
 ) -> None:
     (intent,) = IntentModel().predict([text])
     assert (intent >= 0.5) is malicious, intent
+
+
+def test_plain_windows_use_is_not_read_as_an_attack(data_dir: Path) -> None:
+    """Written before the Windows negatives were added to training, none of them
+    in it: ordinary PowerShell and cmd work mostly scores low, attacks stay high."""
+
+    def intents(name: str) -> list[float]:
+        lines = (data_dir / "mapping" / "intent" / name).read_text().splitlines()
+        return IntentModel().predict([line for line in lines if line.strip()])
+
+    everyday = intents("everyday-windows.txt")
+    attacks = intents("offensive-windows.txt")
+    assert sum(i < 0.5 for i in everyday) >= 12 and sum(everyday) / len(everyday) < 0.45
+    assert min(attacks) >= 0.5
