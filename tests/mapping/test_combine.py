@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from llmnav.mapping.base import Candidate
+from llmnav.mapping.base import Candidate, MapInput
 from llmnav.mapping.combine import combine, tactic_scores
+from llmnav.mapping.engine import MappingEngine
 
 SOURCES = {"rules": "rule", "model": "model", "llm": "llm", "analyst": "analyst"}
 
@@ -103,3 +104,9 @@ def test_tactic_scores_rank_by_best_technique_not_by_many_weak_ones() -> None:
     # the score stays the noisy-or of the tactic's techniques
     assert tactics[1][1] == pytest.approx(1 - 0.55 * 0.6 * 0.65)
     assert tactics[0][1] == pytest.approx(0.6)
+
+
+def test_a_rule_match_on_a_command_outranks_a_models_guess_at_another_technique() -> None:
+    (history,) = MappingEngine.default().map([MapInput("1", "cat ~/.bash_history", "command")])
+    assert history.techniques[0].technique_id == "T1552.003"
+    assert history.techniques[0].source == "rule"

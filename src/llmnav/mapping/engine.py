@@ -13,8 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from llmnav.catalog import Catalog, load_catalog
-from llmnav.mapping.base import MapInput, Mapper
-from llmnav.mapping.combine import Ranked, combine, request_tactic_scores, tactic_scores
+from llmnav.mapping.base import Candidate, MapInput, Mapper
+from llmnav.mapping.combine import (
+    Ranked,
+    combine,
+    defer_to_rules,
+    request_tactic_scores,
+    tactic_scores,
+)
 from llmnav.mapping.focus import request_focus
 from llmnav.mapping.intent import IntentModel
 from llmnav.mapping.model import ModelMapper
@@ -140,12 +146,14 @@ class MappingEngine:
         weights, limit, tactics_of = self.weights, self.limit, self.tactics_of
         results = []
         for index, item in enumerate(items):
+            candidates: dict[str, Sequence[Candidate]] = dict(
+                zip(names, [f[index] for f in found], strict=True)
+            )
+            if item.kind == "command":
+                # Chosen on commands only; on report sentences it cost TRAM accuracy.
+                candidates = defer_to_rules(candidates, sources)
             ranking = combine(
-                dict(zip(names, [f[index] for f in found], strict=True)),
-                sources=sources,
-                weights=weights,
-                limit=limit,
-                detail=evidence,
+                candidates, sources=sources, weights=weights, limit=limit, detail=evidence
             )
             probabilities = goals.get(index)
             if not tactics:
