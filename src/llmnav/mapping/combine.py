@@ -19,7 +19,7 @@ always win (confidence 1).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 
 from llmnav.mapping.base import Candidate
@@ -29,8 +29,9 @@ __all__ = [
     "EVIDENCE_ORDER",
     "Ranked",
     "combine",
-    "defer_to_rules",
     "request_tactic_scores",
+    "rule_named",
+    "rules_first",
     "tactic_scores",
 ]
 
@@ -42,52 +43,42 @@ _shown = lru_cache(maxsize=1 << 16)(redact)
 
 
 RULE_PRECEDENCE_SCORE = 0.5
-"""A rule match at least this sure is precise evidence of what an action does."""
-
-MODEL_SHARE_BESIDE_RULE = 0.4
-"""What a model's guess at another technique counts beside such a rule match.
-
-Chosen on development data only, on commands (Atomic holdout, LOLBAS, half of
-the Caldera corpus): parent@1 0.792 -> 0.814, 0.644 -> 0.649, 0.462 -> 0.474;
-the other half of Caldera 0.387 -> 0.396, LOLESXi 0.514 unchanged. Not used for
-report sentences, where it cost TRAM accuracy."""
+"""A rule match at least this sure is precise evidence of what a command does."""
 
 
-def defer_to_rules(
+def rule_named(
     candidates: Mapping[str, Sequence[Candidate]], sources: Mapping[str, str]
-) -> dict[str, Sequence[Candidate]]:
-    """Discount a model's guesses at other techniques when a rule matched a command.
-
-    A rule names the technique from a precise pattern (a read of
-    ``.bash_history`` is looking for passwords typed on the command line); a
-    learned model beside it is often guessing from surface words (history ->
-    Clear Command History), and without this its guess could outrank the rule.
-
-    >>> found = defer_to_rules({"rules": [Candidate("T1552.003", 0.65, "cat ~/.bash_history")],
-    ...                         "model": [Candidate("T1070.003", 0.8, "history"),
-    ...                                   Candidate("T1552.003", 0.3, "history")]},
-    ...                        {"rules": "rule", "model": "model"})
-    >>> [(c.technique_id, round(c.score, 2)) for c in found["model"]]
-    [('T1070.003', 0.32), ('T1552.003', 0.3)]
-    """
-    named = {
+) -> frozenset[str]:
+    """The techniques rules named with at least ``RULE_PRECEDENCE_SCORE``."""
+    return frozenset(
         c.technique_id
         for mapper, found in candidates.items()
         if sources.get(mapper) == "rule"
         for c in found
         if c.score >= RULE_PRECEDENCE_SCORE
-    }
+    )
+
+
+def rules_first(ranking: Sequence[Ranked], named: frozenset[str]) -> list[Ranked]:
+    """The ranking with the techniques a rule named first, confidences unchanged.
+
+    A rule names the technique from a precise pattern (a read of
+    ``.bash_history`` is looking for passwords typed on the command line); a
+    learned model beside it is often guessing from surface words (history ->
+    Clear Command History, 0.8) and would otherwise come first. The model's
+    other techniques keep their place after it and their confidence.
+
+    Chosen on development commands only (Atomic holdout, LOLBAS, half of the
+    Caldera corpus); not used for report sentences, where it cost TRAM accuracy.
+
+    >>> ranking = [Ranked("T1070.003", 0.8, "model", ("model",), "history"),
+    ...            Ranked("T1552.003", 0.65, "rule", ("rules",), "cat ~/.bash_history")]
+    >>> [r.technique_id for r in rules_first(ranking, frozenset({"T1552.003"}))]
+    ['T1552.003', 'T1070.003']
+    """
     if not named:
-        return dict(candidates)
-    return {
-        mapper: [
-            c if c.technique_id in named else replace(c, score=c.score * MODEL_SHARE_BESIDE_RULE)
-            for c in found
-        ]
-        if sources.get(mapper, "model") == "model"
-        else found
-        for mapper, found in candidates.items()
-    }
+        return list(ranking)
+    return sorted(ranking, key=lambda ranked: ranked.technique_id not in named)
 
 
 @dataclass(frozen=True, slots=True)

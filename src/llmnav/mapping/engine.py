@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from llmnav.catalog import Catalog, load_catalog
-from llmnav.mapping.base import Candidate, MapInput, Mapper
+from llmnav.mapping.base import MapInput, Mapper
 from llmnav.mapping.combine import (
     Ranked,
     combine,
-    defer_to_rules,
     request_tactic_scores,
+    rule_named,
+    rules_first,
     tactic_scores,
 )
 from llmnav.mapping.focus import request_focus
@@ -146,15 +147,13 @@ class MappingEngine:
         weights, limit, tactics_of = self.weights, self.limit, self.tactics_of
         results = []
         for index, item in enumerate(items):
-            candidates: dict[str, Sequence[Candidate]] = dict(
-                zip(names, [f[index] for f in found], strict=True)
-            )
-            if item.kind == "command":
-                # Chosen on commands only; on report sentences it cost TRAM accuracy.
-                candidates = defer_to_rules(candidates, sources)
+            candidates = dict(zip(names, [f[index] for f in found], strict=True))
             ranking = combine(
                 candidates, sources=sources, weights=weights, limit=limit, detail=evidence
             )
+            if item.kind == "command":
+                # Chosen on commands only; on report sentences it cost TRAM accuracy.
+                ranking = rules_first(ranking, rule_named(candidates, sources))
             probabilities = goals.get(index)
             if not tactics:
                 ranked_tactics = []
