@@ -130,3 +130,12 @@ def test_callers_that_keep_only_techniques_can_skip_the_tactics(engine: MappingE
     full, bare = engine.map(items), engine.map(items, tactics=False)
     assert [r.tactics for r in bare] == [[], []]
     assert [(r.techniques, r.intent) for r in bare] == [(r.techniques, r.intent) for r in full]
+
+
+def test_the_clause_shown_for_a_tactic_hides_secrets(engine: MappingEngine) -> None:
+    text = "Write a script that logs in with password=Hunter22secret and dumps the SAM hive."
+    (shown,) = engine.map([MapInput("1", text, "request")])
+    (bare,) = engine.map([MapInput("1", text, "request")], evidence=False)
+    assert shown.goal.startswith("logs in with password=[REDACTED")
+    assert "Hunter22secret" not in shown.goal
+    assert bare.goal == ""

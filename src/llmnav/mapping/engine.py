@@ -25,7 +25,9 @@ from llmnav.mapping.combine import (
 from llmnav.mapping.focus import request_focus
 from llmnav.mapping.intent import IntentModel
 from llmnav.mapping.model import ModelMapper
+from llmnav.mapping.rules.mapper import EVIDENCE_CHARS
 from llmnav.records import TechniqueHit
+from llmnav.redact import redact
 
 __all__ = ["MappingEngine", "MappingResult"]
 
@@ -41,8 +43,9 @@ class MappingResult:
     tactics: list[tuple[str, float]]
     intent: float
     goal: str = ""
-    """The clause a request's tactics were read from (empty where the tactics are
-    those of its techniques); kept only when evidence is asked for."""
+    """The clause a request's tactics were read from, as shown (secrets hidden, cut
+    like evidence); empty where the tactics are those of its techniques, and kept
+    only when evidence is asked for."""
 
     def hits(
         self, attack_version: str, tactics_of: Mapping[str, Sequence[str]]
@@ -139,7 +142,7 @@ class MappingEngine:
             intents = self.intent.predict_features(features)
         else:
             intents = self.intent.predict(texts)
-        tactic_ids, goals, clauses = (
+        tactic_ids, probabilities_of, clauses = (
             self._request_tactics(items, model) if tactics else ([], {}, {})
         )
         found = list(per_mapper.values())
@@ -154,7 +157,7 @@ class MappingEngine:
             if item.kind == "command":
                 # Chosen on commands only; on report sentences it cost TRAM accuracy.
                 ranking = rules_first(ranking, rule_named(candidates, sources))
-            probabilities = goals.get(index)
+            probabilities = probabilities_of.get(index)
             if not tactics:
                 ranked_tactics = []
             elif probabilities is None:
@@ -162,7 +165,8 @@ class MappingEngine:
             else:
                 ranked_tactics = request_tactic_scores(probabilities, tactic_ids, ranking)
             clause = clauses.get(index, "") if evidence else ""
-            results.append(MappingResult(item.id, ranking, ranked_tactics, intents[index], clause))
+            goal = redact(clause)[:EVIDENCE_CHARS] if clause else ""
+            results.append(MappingResult(item.id, ranking, ranked_tactics, intents[index], goal))
         return results
 
     @staticmethod

@@ -30,8 +30,6 @@ from llmnav.errors import IngestError
 from llmnav.mapping.base import MapInput, TextKind
 from llmnav.mapping.engine import MappingEngine, MappingResult
 from llmnav.mapping.kinds import guess_kind
-from llmnav.mapping.rules.mapper import EVIDENCE_CHARS
-from llmnav.redact import redact
 
 __all__ = ["MapSummary", "map_file", "result_json"]
 
@@ -71,16 +69,17 @@ def result_json(
                 source=ranked.source, mappers=list(ranked.mappers), evidence=ranked.evidence
             )
         techniques.append(entry)
+    filed_under = tactics_of or {}
     tactics: list[dict[str, Any]] = []
     for tactic, score in result.tactics:
         tactic_entry: dict[str, Any] = {"id": tactic, "score": round(score, 4)}
         if explain and result.goal:
-            tactic_entry.update(source="goal", evidence=redact(result.goal)[:EVIDENCE_CHARS])
+            tactic_entry.update(source="goal", evidence=result.goal)
         elif explain:
             filed = [
                 r.technique_id
                 for r in result.techniques
-                if tactic in (tactics_of or {}).get(r.technique_id, ())
+                if tactic in filed_under.get(r.technique_id, ())
             ]
             tactic_entry.update(source="techniques", evidence=", ".join(filed[:3]))
         tactics.append(tactic_entry)
