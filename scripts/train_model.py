@@ -9,6 +9,8 @@ Training data:
 * development data from ``../shared/data/bench``: Atomic Red Team commands
   (and test names) and TRAM report sentences (never the CyberSecEval prompts,
   which are only used to measure);
+* the examples of llmnav's own rules (commands in the forms operators type them),
+  each labelled with its rule's technique;
 * a fifth of the Atomic and TRAM rows (``is_holdout``) is left out of training
   so that ``llmnav eval`` measures the shipped model on rows it never saw;
 * for the tactic a request serves: ATT&CK's text under each tactic of its
@@ -48,13 +50,18 @@ from llmnav.mapping.model.corpus import (
     attack_corpus,
     intent_corpus,
     read_jsonl,
+    rule_examples,
     tactic_corpus,
 )
 from llmnav.mapping.model.features import featurize
 from llmnav.mapping.model.scoring import HOLDOUT_RULE, combine_scores, parent_of
+from llmnav.mapping.rules.files import builtin_rules
 
 ATOMIC_WEIGHT = 3
 """Atomic commands are repeated: they are the only command-shaped labelled data."""
+
+RULE_WEIGHT = 2
+"""Rule examples are repeated like Atomic commands: few, and command-shaped."""
 
 PARENT_WEIGHT = 2.0
 """How much the parent-technique classifier adds to each sub-technique's score."""
@@ -169,8 +176,13 @@ def main() -> int:
     catalog = load_catalog()
     dev = DevData.load(bench, catalog)
     docs = attack_corpus(catalog)
-    training = docs + dev.training_texts(ATOMIC_WEIGHT)
-    raw = featurize([t for t, _ in training], idf=None)
+    vocabulary = docs + dev.training_texts(ATOMIC_WEIGHT)
+    examples = rule_examples(builtin_rules(), catalog)
+    training = vocabulary + examples * RULE_WEIGHT
+    # Word weights come from ATT&CK's text and the development data only, so the
+    # rule examples teach the technique classifiers without shifting the intent
+    # and tactic models, which share these weights.
+    raw = featurize([t for t, _ in vocabulary], idf=None)
     document_frequency = np.bincount(raw.indices, minlength=raw.shape[1])
     idf = (np.log((1 + raw.shape[0]) / (1 + document_frequency)) + 1).astype(np.float32)
     print(f"corpus: {len(training):,} texts, {time.time() - started:.0f}s", flush=True)
@@ -202,6 +214,8 @@ def main() -> int:
             "intent_texts": n_intent_texts,
             "tactic_requests": n_tactic_requests,
             "atomic_weight": ATOMIC_WEIGHT,
+            "rule_examples": len(examples),
+            "rule_weight": RULE_WEIGHT,
             "keep_weights": KEEP_WEIGHTS,
         },
         "holdout": report,

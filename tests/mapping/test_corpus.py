@@ -28,3 +28,30 @@ def test_a_bad_line_names_the_file_and_line(tmp_path: Path, line: str, message: 
     with pytest.raises(IngestError, match=message) as caught:
         read_jsonl(path)
     assert str(caught.value).endswith(f"{path}:2")
+
+
+def test_rule_examples_are_labelled_with_the_rules_technique() -> None:
+    from llmnav.catalog import load_catalog
+    from llmnav.mapping.model.corpus import rule_examples
+    from llmnav.mapping.rules.rule import Rule
+
+    rules = [
+        Rule.from_dict(
+            {
+                "id": "lsass-dump",
+                "technique": "T1003.001",
+                "score": 0.9,
+                "pattern": r"procdump\S*\s+-ma\s+lsass",
+                "examples": ["procdump64 -ma lsass.exe out.dmp", "procdump -ma lsass x.dmp"],
+            }
+        ),
+        # a revoked id is read as the technique that replaced it
+        Rule.from_dict(
+            {"id": "old", "technique": "T1086", "score": 0.5, "pattern": "x", "examples": ["x"]}
+        ),
+    ]
+    assert rule_examples(rules, load_catalog()) == [
+        ("procdump64 -ma lsass.exe out.dmp", "T1003.001"),
+        ("procdump -ma lsass x.dmp", "T1003.001"),
+        ("x", "T1059.001"),
+    ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import random
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,7 @@ from typing import Any
 from llmnav.catalog import Catalog
 from llmnav.errors import IngestError, SourceLocation
 from llmnav.mapping.model.scoring import is_holdout
+from llmnav.mapping.rules.rule import Rule
 
 __all__ = [
     "DevData",
@@ -82,6 +83,21 @@ def attack_corpus(catalog: Catalog) -> list[tuple[str, str]]:
         docs.append((f"{technique.name}. {clean(technique.description)[:1500]}", technique.id))
         docs.extend((clean(p.description), technique.id) for p in catalog.procedures(technique.id))
     return docs
+
+
+def rule_examples(rules: Iterable[Rule], catalog: Catalog) -> list[Labelled]:
+    """Each rule's examples labelled with the rule's technique.
+
+    The examples are commands written for llmnav's rules in the forms operators
+    type them; learning from them lets the model read the same tools and flags
+    where a rule's exact pattern does not fire (other options, other paths).
+    """
+    return [
+        (example, _label(catalog, rule.technique))
+        for rule in rules
+        if active_id(catalog, rule.technique)
+        for example in rule.examples
+    ]
 
 
 def tactic_corpus(
