@@ -142,8 +142,8 @@ def eval_section(scores: list[dict[str, Any]]) -> str:
             "",
             "Atomic and TRAM rows: the holdout the shipped model never saw (`is_holdout`). "
             "CyberSecEval prompts: never trained on; tactic over the 10 labelled tactics. "
-            "Other command corpora (`make bench COMMANDS=...`, `llmnav eval --commands`) are "
-            "scored whole. "
+            "Command corpora written by other people (`benchmarks/data/commands/`, or "
+            "`make bench COMMANDS=...`; `llmnav eval --commands`) are scored whole. "
             "The baseline is a character n-gram TF-IDF nearest neighbour trained on the same "
             "data in the same run.",
             "",
@@ -314,9 +314,12 @@ def demo_section(result: dict[str, Any]) -> str:
     )
 
 
+SHIPPED_COMMANDS = HERE / "data" / "commands"
+
+
 def _command(commands: list[Path]) -> str:
-    """How to produce the same file again, with the extra corpora of this run."""
-    if not commands:
+    """How to produce the same file again, with the command corpora of this run."""
+    if sorted(c.resolve() for c in commands) == sorted(SHIPPED_COMMANDS.glob("*.jsonl")):
         return "make bench"
     return 'make bench COMMANDS="' + " ".join(str(c) for c in commands) + '"'
 
