@@ -28,6 +28,7 @@ __all__ = [
     "clean",
     "intent_corpus",
     "read_jsonl",
+    "rule_examples",
     "tactic_corpus",
 ]
 
