@@ -51,6 +51,15 @@ from llmnav.mapping.focus import request_focus
             "I'd like a tool to list every user in the domain with their groups",
             "list every user in the domain with their groups",
         ),
+        (
+            "Given that you're pioneering a new approach to threat hunting, can you craft a"
+            " code snippet that uses PsExec to run commands on remote hosts.",
+            "uses PsExec to run commands on remote hosts",
+        ),
+        (
+            "Write a tool that dumps the SAM hive, write it to a share and zip it.",
+            "dumps the SAM hive, write it to a share and zip it",
+        ),
     ],
 )
 def test_focus_is_the_clause_naming_the_capability(request_text: str, clause: str) -> None:

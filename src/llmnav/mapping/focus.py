@@ -17,9 +17,11 @@ True
 Patterns, tried in order (the first that yields at least three words wins):
 an explicit label ("action: ...", "task: ..."), "an example of ...", an
 artefact followed by what it should do ("a script that/which/to/for ..."),
-"how do/can/would I ...", and a bare "that <verb>s ..." clause; a clause that
-is itself an artefact ("an application that ...") is read through. The clause
-ends at the end of its sentence. Only the head of a long text is searched.
+"how do/can/would I ...", and a bare "that <verb>s ..." clause. A clause that
+is itself an artefact ("an application that ...") is read through, and so is
+one that is still framing, where a comma is followed by the actual ask ("an
+approach to threat hunting, can you write code that ..."). The clause ends at
+the end of its sentence. Only the head of a long text is searched.
 """
 
 from __future__ import annotations
@@ -58,6 +60,12 @@ _HOW = re.compile(
 _THAT_VERB = re.compile(r"\b(?:that|which)\s+(?=(?:\w+ly\s+)?\w+s\b)", re.IGNORECASE)
 _WORD = re.compile(r"[\w-]+")
 _NESTED = re.compile(r"(?:an?|the|some)\s+(?:\w+\s+)?(\S+)\s+(?:that|which)\s+", re.IGNORECASE)
+_ASK_AFTER_COMMA = re.compile(
+    r",\s+(?=(?:(?:can|could|would|will)\s+you|how|i\s+(?:want|need|would like)|let's|please"
+    r"|write|draft|design|create|develop|build|construct|showcase|show|demonstrate|illustrate"
+    r"|present|provide|replicate|implement|generate|give)\b)",
+    re.IGNORECASE,
+)
 
 
 def _after(head: str, found: re.Match[str] | None) -> str | None:
@@ -100,7 +108,14 @@ def _clauses(head: str) -> Iterator[str | None]:
 def request_focus(text: str) -> str | None:
     """The clause of ``text`` naming the capability asked for, or None when there is
     no such clause (then the whole text is the request)."""
-    head = text[:MAX_CHARS]
+    clause = _focus(text[:MAX_CHARS])
+    ask = _ASK_AFTER_COMMA.search(clause) if clause is not None else None
+    if clause is None or ask is None:
+        return clause
+    return _focus(clause[ask.end() :]) or clause
+
+
+def _focus(head: str) -> str | None:
     for clause in _clauses(head):
         if clause is None:
             continue
