@@ -14,8 +14,11 @@ Training data:
 * a fifth of the Atomic and TRAM rows (``is_holdout``) is left out of training
   so that ``llmnav eval`` measures the shipped model on rows it never saw;
 * for the tactic a request serves: ATT&CK's text under each tactic of its
-  technique, and the hand-written requests of ``scripts/data/tactic-requests.jsonl``
-  (each labelled with the tactic its stated goal serves; written for llmnav);
+  technique, the hand-written requests of ``scripts/data/tactic-requests.jsonl``
+  and the capability phrases of ``scripts/data/tactic-capabilities.jsonl`` (what
+  a tool does, "relaunches the implant from a scheduled task so access survives
+  reboots"), each labelled with the tactic its stated goal serves and written
+  for llmnav;
 * for intent: offensive text (procedure examples, Atomic commands, requests for
   offensive capabilities, hand-written capture-the-flag and intrusion commands
   and requests, informal malicious requests) against defensive and everyday
@@ -72,10 +75,12 @@ KEEP_WEIGHTS = 1000
 KEEP_INTENT_WEIGHTS = 200_000
 
 TACTIC_REQUESTS = Path(__file__).parent / "data" / "tactic-requests.jsonl"
+TACTIC_CAPABILITIES = Path(__file__).parent / "data" / "tactic-capabilities.jsonl"
 
 REQUEST_WEIGHT = 5.0
-"""Each hand-written request weighs as much as this many ATT&CK texts: there are about
-2,000 of them against 21,000 ATT&CK texts, and they are the only request-shaped ones."""
+"""Each hand-written request or capability phrase weighs as much as this many ATT&CK
+texts: there are about 3,000 of them against 21,000 ATT&CK texts, and they are the
+only request-shaped ones."""
 
 KEEP_TACTIC_WEIGHTS = 10_000
 """Strongest weights kept per tactic (measured: as accurate as 50,000 on CyberSecEval)."""
@@ -134,7 +139,8 @@ def train_intent(dev: DevData, catalog: Catalog, idf: np.ndarray) -> tuple[Linea
 
 def train_tactics(catalog: Catalog, idf: np.ndarray) -> tuple[LinearLayer, int]:
     """The request tactic model: which tactic a request's goal serves."""
-    texts, labels, sources = tactic_corpus(catalog, read_jsonl(TACTIC_REQUESTS))
+    requests = read_jsonl(TACTIC_REQUESTS) + read_jsonl(TACTIC_CAPABILITIES)
+    texts, labels, sources = tactic_corpus(catalog, requests)
     weight = np.where(np.asarray(sources) == "request", REQUEST_WEIGHT, 1.0)
     model = LogisticRegression(C=1.0, max_iter=3000, class_weight="balanced")
     model.fit(featurize(texts, idf), labels, sample_weight=weight)
