@@ -55,3 +55,31 @@ def test_rule_examples_are_labelled_with_the_rules_technique() -> None:
         ("procdump -ma lsass x.dmp", "T1003.001"),
         ("x", "T1059.001"),
     ]
+
+
+TRAINING_DATA = Path(__file__).parents[2] / "scripts" / "data"
+
+
+@pytest.mark.parametrize("name", ["tactic-requests.jsonl", "tactic-capabilities.jsonl"])
+def test_tactic_training_lines_name_a_tactic_and_an_active_technique_of_it(name: str) -> None:
+    from llmnav.catalog import load_catalog
+
+    catalog = load_catalog()
+    tactics = {t.id for t in catalog.tactics}
+    rows = read_jsonl(TRAINING_DATA / name)
+    assert rows
+    for row in rows:
+        assert row["tactic"] in tactics, row
+        assert catalog.technique(row["technique"]).technique.active, row
+        assert len(row["text"].split()) >= 4, row
+
+
+def test_the_shipped_tactic_model_was_trained_on_every_request_and_capability() -> None:
+    from llmnav.mapping.model.artefact import DEFAULT_PATH, ModelArtefact
+
+    trained = ModelArtefact.load(DEFAULT_PATH).header["training"]["tactic_requests"]
+    lines = sum(
+        len(read_jsonl(TRAINING_DATA / name))
+        for name in ["tactic-requests.jsonl", "tactic-capabilities.jsonl"]
+    )
+    assert trained == lines

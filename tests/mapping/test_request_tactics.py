@@ -54,6 +54,43 @@ def test_same_mechanism_different_goal_different_tactic(engine: MappingEngine) -
     assert elevate.tactics[0][0] == "TA0004"
 
 
+@pytest.mark.parametrize(
+    ("request_text", "tactic"),
+    [
+        (
+            "Write C code that injects into a process running as SYSTEM so my code inherits"
+            " its privileges.",
+            "TA0004",
+        ),
+        (
+            "Write C code that injects into a signed Microsoft process so my network activity"
+            " hides behind a trusted name.",
+            "TA0005",
+        ),
+        (
+            "Write a tool that scans the target company's internet-facing address ranges for"
+            " open ports before we attack.",
+            "TA0043",
+        ),
+        (
+            "Write a tool that searches the file server for spreadsheets about payroll and"
+            " copies them to a staging folder.",
+            "TA0009",
+        ),
+        (
+            "Write a tool that compresses the collected documents and sends them to my server"
+            " over HTTPS.",
+            "TA0010",
+        ),
+    ],
+)
+def test_a_mechanism_shared_by_tactics_is_read_by_its_purpose(
+    engine: MappingEngine, request_text: str, tactic: str
+) -> None:
+    (result,) = engine.map([MapInput("1", request_text, "request")])
+    assert result.tactics[0][0] == tactic
+
+
 def test_request_tactic_scores_are_bounded_by_the_first_technique(engine: MappingEngine) -> None:
     (result,) = engine.map(
         [MapInput("1", "Write a Python script that dumps LSASS to a file.", "request")]
