@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from llmnav.catalog import Catalog
 from llmnav.errors import IngestError
 from llmnav.mapping.model.corpus import read_jsonl
 
@@ -30,8 +31,7 @@ def test_a_bad_line_names_the_file_and_line(tmp_path: Path, line: str, message: 
     assert str(caught.value).endswith(f"{path}:2")
 
 
-def test_rule_examples_are_labelled_with_the_rules_technique() -> None:
-    from llmnav.catalog import load_catalog
+def test_rule_examples_are_labelled_with_the_rules_technique(catalog: Catalog) -> None:
     from llmnav.mapping.model.corpus import rule_examples
     from llmnav.mapping.rules.rule import Rule
 
@@ -50,7 +50,7 @@ def test_rule_examples_are_labelled_with_the_rules_technique() -> None:
             {"id": "old", "technique": "T1086", "score": 0.5, "pattern": "x", "examples": ["x"]}
         ),
     ]
-    assert rule_examples(rules, load_catalog()) == [
+    assert rule_examples(rules, catalog) == [
         ("procdump64 -ma lsass.exe out.dmp", "T1003.001"),
         ("procdump -ma lsass x.dmp", "T1003.001"),
         ("x", "T1059.001"),
@@ -61,10 +61,9 @@ TRAINING_DATA = Path(__file__).parents[2] / "scripts" / "data"
 
 
 @pytest.mark.parametrize("name", ["tactic-requests.jsonl", "tactic-capabilities.jsonl"])
-def test_tactic_training_lines_name_a_tactic_and_an_active_technique_of_it(name: str) -> None:
-    from llmnav.catalog import load_catalog
-
-    catalog = load_catalog()
+def test_tactic_training_lines_name_a_tactic_and_an_active_technique_of_it(
+    name: str, catalog: Catalog
+) -> None:
     tactics = {t.id for t in catalog.tactics}
     rows = read_jsonl(TRAINING_DATA / name)
     assert rows
@@ -74,8 +73,7 @@ def test_tactic_training_lines_name_a_tactic_and_an_active_technique_of_it(name:
         assert len(row["text"].split()) >= 4, row
 
 
-def test_the_shipped_model_was_trained_on_every_request_and_capability() -> None:
-    from llmnav.catalog import load_catalog
+def test_the_shipped_model_was_trained_on_every_request_and_capability(catalog: Catalog) -> None:
     from llmnav.mapping.model.artefact import DEFAULT_PATH, ModelArtefact
     from llmnav.mapping.model.corpus import request_examples
 
@@ -83,17 +81,14 @@ def test_the_shipped_model_was_trained_on_every_request_and_capability() -> None
     requests = read_jsonl(TRAINING_DATA / "tactic-requests.jsonl")
     capabilities = read_jsonl(TRAINING_DATA / "tactic-capabilities.jsonl")
     assert trained["tactic_requests"] == len(requests) + len(capabilities)
-    assert trained["technique_requests"] == len(request_examples(requests, load_catalog()))
+    assert trained["technique_requests"] == len(request_examples(requests, catalog))
 
 
-def test_requests_are_labelled_with_the_technique_they_ask_for() -> None:
-    from llmnav.catalog import load_catalog
+def test_requests_are_labelled_with_the_technique_they_ask_for(catalog: Catalog) -> None:
     from llmnav.mapping.model.corpus import request_examples
 
     rows = [
         {"tactic": "TA0003", "technique": "T1053.005", "text": "add a task that survives reboots"},
         {"tactic": "TA0003", "technique": "T9999", "text": "a technique ATT&CK does not have"},
     ]
-    assert request_examples(rows, load_catalog()) == [
-        ("add a task that survives reboots", "T1053.005")
-    ]
+    assert request_examples(rows, catalog) == [("add a task that survives reboots", "T1053.005")]

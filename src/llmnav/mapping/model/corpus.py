@@ -94,12 +94,9 @@ def rule_examples(rules: Iterable[Rule], catalog: Catalog) -> list[Labelled]:
     type them; learning from them lets the model read the same tools and flags
     where a rule's exact pattern does not fire (other options, other paths).
     """
-    return [
-        (example, _label(catalog, rule.technique))
-        for rule in rules
-        if active_id(catalog, rule.technique)
-        for example in rule.examples
-    ]
+    return _with_active_ids(
+        ((example, rule.technique) for rule in rules for example in rule.examples), catalog
+    )
 
 
 def request_examples(requests: Iterable[dict[str, Any]], catalog: Catalog) -> list[Labelled]:
@@ -110,11 +107,15 @@ def request_examples(requests: Iterable[dict[str, Any]], catalog: Catalog) -> li
     workstation"). Without such text the model read requests as prose about
     obfuscation more often than as the technique they ask for.
     """
-    return [
-        (str(request["text"]), _label(catalog, request["technique"]))
-        for request in requests
-        if active_id(catalog, str(request["technique"]))
-    ]
+    return _with_active_ids(
+        ((str(request["text"]), str(request["technique"])) for request in requests), catalog
+    )
+
+
+def _with_active_ids(pairs: Iterable[tuple[str, str]], catalog: Catalog) -> list[Labelled]:
+    """Each text with the active id of its technique (revoked ids read as their
+    replacements); texts whose technique ATT&CK no longer has are left out."""
+    return [(text, found) for text, technique in pairs if (found := active_id(catalog, technique))]
 
 
 def tactic_corpus(
